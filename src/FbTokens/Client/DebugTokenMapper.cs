@@ -1,0 +1,25 @@
+namespace FbTokens.Internal;
+
+/// <summary>Maps Graph's <c>debug_token</c> data to <see cref="DebugTokenResponse"/>.</summary>
+internal static class DebugTokenMapper
+{
+    public static DebugTokenResponse ToResponse(DebugTokenPayload data, SensitiveValues sensitive) => new(
+        data.AppId ?? string.Empty,
+        data.Type,
+        data.Application,
+        data.IsValid,
+        FromUnixSeconds(data.ExpiresAt),
+        FromUnixSeconds(data.DataAccessExpiresAt),
+        FromUnixSeconds(data.IssuedAt),
+        data.Scopes is { Count: > 0 } scopes ? scopes : [],
+        data.GranularScopes is { Count: > 0 } granular
+            ? granular.ConvertAll(g => new GranularScope(g.Scope, g.TargetIds is { Count: > 0 } ids ? ids : []))
+            : [],
+        data.UserId,
+        data.ProfileId,
+        data.Error is { } error ? new DebugTokenError(error.Code, sensitive.Scrub(error.Message) ?? string.Empty, error.Subcode) : null);
+
+    /// <summary>Graph's Unix seconds as UTC; 0 (Graph's "never") and absent are null.</summary>
+    public static DateTimeOffset? FromUnixSeconds(long? seconds) =>
+        seconds is > 0 ? DateTimeOffset.FromUnixTimeSeconds(seconds.Value) : null;
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FbTokens.Internal;
+
+/// <summary>Turns an HTTP response into a payload, or into the typed exception that explains it.</summary>
+internal static class GraphResponseReader
+{
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ReadErrorAsync(response, request, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
+                    ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new GraphProtocolException(
+                $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {ex.Message}", response.StatusCode, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new GraphProtocolException($"Graph's {request.Operation} response ended before it was complete ({Describe(response)}).", response.StatusCode, ex);
+        }
+    }
+
+    public static async Task<Exception> ReadErrorAsync(HttpResponseMessage response, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            return new GraphProtocolException($"Graph's {request.Operation} error response ended before it was complete ({Describe(response)}).", response.StatusCode, ex);
+        }
+
+        var error = TryParseError(body);
+        if (error is null)
+        {
+            return new GraphProtocolException(
+                $"Graph answered {request.Operation} with HTTP {(int)response.StatusCode} and a body that is not its error envelope ({Describe(response)}, {body.Length.ToString(CultureInfo.InvariantCulture)} bytes).",
+                response.StatusCode);
+        }
+
+        return GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive), response.Headers, timeProvider);
+    }
+
+    /// <summary>Graph's error payload, or null when the body is not the error envelope.</summary>
+    public static ErrorPayload? TryParseError(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, GraphJsonContext.Default.ErrorEnvelope)?.Error;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(HttpResponseMessage response) =>
+        string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}");
+
+    public static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and <= 299;
+}

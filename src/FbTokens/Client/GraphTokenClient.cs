@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>The typed <see cref="HttpClient"/> behind <see cref="IGraphTokenClient"/>.</summary>
+internal sealed class GraphTokenClient : IGraphTokenClient
+{
+    internal const string PageFields = "id,name,access_token,category,category_list,tasks";
+
+    private readonly HttpClient _httpClient;
+    private readonly FbTokensOptions _options;
+    private readonly AppSecretProof _proof;
+    private readonly TimeProvider _timeProvider;
+
+    public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider)
+    {
+        _httpClient = httpClient;
+        _options = options.Value;
+        _proof = proof;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<AccessTokenResponse> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(code);
+        ArgumentChecks.RedirectUri(redirectUri);
+        var secret = RequireAppSecret(nameof(ExchangeCodeAsync));
+
+        var request = new GraphRequest("ExchangeCode", HttpMethod.Post, "oauth/access_token", singleUse: true)
+            .Add("client_id", _options.AppId)
+            .Add("redirect_uri", redirectUri.AbsoluteUri)
+            .AddSecret("client_secret", secret)
+            .AddSecret("code", code);
+        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
+        var (expiresIn, expiresAt) = Expiry(payload.ExpiresIn);
+        return new AccessTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt);
+    }
+
+    public async Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(shortLivedUserToken);
+        var secret = RequireAppSecret(nameof(ExchangeForLongLivedTokenAsync));
+
+        var request = new GraphRequest("ExchangeForLongLivedToken", HttpMethod.Post, "oauth/access_token")
+            .Add("grant_type", "fb_exchange_token")
+            .Add("client_id", _options.AppId)
+            .AddSecret("client_secret", secret)
+            .AddSecret("fb_exchange_token", shortLivedUserToken);
+        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
+        return ToLongLived(payload);
+    }
+
+    public IAsyncEnumerable<PageTokenResponse> GetPageTokensAsync(string userId, string userAccessToken, CancellationToken cancellationToken = default)
+    {
+        // Checked now, not at the first MoveNextAsync, so that bad input fails where the call is made.
+        ArgumentChecks.UserId(userId);
+        ArgumentChecks.Credential(userAccessToken);
+        RequireProofSecretIfNeeded(nameof(GetPageTokensAsync));
+        return EnumeratePageTokensAsync(userId, userAccessToken, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<PageTokenResponse> EnumeratePageTokensAsync(string userId, string userAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pager = new PageTokenPager(_options.GraphBaseAddress);
+        var request = NewAccountsRequest(userId, userAccessToken)
+            .Add("fields", PageFields)
+            .Add("limit", _options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var message = request.ToHttpRequestMessage(_options.GraphBaseAddress, _options.GraphApiVersion);
+        var page = await SendAsync(request, message, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+
+        while (true)
+        {
+            foreach (var entry in page.Data)
+            {
+                yield return new PageTokenResponse(
+                    entry.Id,
+                    entry.Name,
+                    entry.AccessToken,
+                    entry.Category,
+                    entry.CategoryList is { Count: > 0 } categories ? categories.ConvertAll(c => new PageCategory(c.Id, c.Name)) : [],
+                    entry.Tasks is { Count: > 0 } tasks ? tasks : []);
+            }
+
+            if (!pager.TryGetNext(page.Paging, out var nextUrl, out var keptQuery))
+            {
+                yield break;
+            }
+
+            var nextRequest = NewAccountsRequest(userId, userAccessToken);
+            using var nextMessage = nextRequest.ToHttpRequestMessage(nextUrl, keptQuery);
+            page = await SendAsync(nextRequest, nextMessage, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private GraphRequest NewAccountsRequest(string userId, string userAccessToken) =>
+        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts"), userAccessToken);
+
+    public async Task<ClientCodeResponse> GetClientCodeAsync(string longLivedUserToken, Uri redirectUri, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(longLivedUserToken);
+        ArgumentChecks.RedirectUri(redirectUri);
+        var secret = RequireAppSecret(nameof(GetClientCodeAsync));
+
+        var request = WithUserToken(
+            new GraphRequest("GetClientCode", HttpMethod.Post, "oauth/client_code")
+                .Add("client_id", _options.AppId)
+                .AddSecret("client_secret", secret)
+                .Add("redirect_uri", redirectUri.AbsoluteUri),
+            longLivedUserToken);
+        var payload = await SendAsync(request, GraphJsonContext.Default.ClientCodePayload, cancellationToken).ConfigureAwait(false);
+        return new ClientCodeResponse(payload.Code, payload.MachineId);
+    }
+
+    public async Task<LongLivedTokenResponse> RedeemClientCodeAsync(string code, Uri redirectUri, string? machineId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(code);
+        ArgumentChecks.RedirectUri(redirectUri);
+        ArgumentChecks.OptionalMachineId(machineId);
+
+        // The client-side redemption: never the app secret, and no access token to prove.
+        var request = new GraphRequest("RedeemClientCode", HttpMethod.Post, "oauth/access_token", singleUse: true)
+            .AddSecret("code", code)
+            .Add("client_id", _options.AppId)
+            .Add("redirect_uri", redirectUri.AbsoluteUri);
+        if (machineId is not null)
+        {
+            request.Add("machine_id", machineId);
+        }
+
+        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
+        return ToLongLived(payload);
+    }
+
+    public async Task<DebugTokenResponse> DebugTokenAsync(string inputToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(inputToken);
+        var secret = RequireAppSecret(nameof(DebugTokenAsync));
+
+        var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
+            .AddSecret("input_token", inputToken)
+            .AddSecret("access_token", string.Concat(_options.AppId, "|", secret));
+        var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
+        return DebugTokenMapper.ToResponse(envelope.Data, request.Sensitive);
+    }
+
+    public async Task<AccessTokenResponse> GetAppAccessTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var secret = RequireAppSecret(nameof(GetAppAccessTokenAsync));
+        var request = new GraphRequest("GetAppAccessToken", HttpMethod.Post, "oauth/access_token")
+            .Add("client_id", _options.AppId)
+            .AddSecret("client_secret", secret)
+            .Add("grant_type", "client_credentials");
+        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
+        var (expiresIn, expiresAt) = Expiry(payload.ExpiresIn);
+        return new AccessTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt);
+    }
+
+    /// <summary>Adds a user, page or system-user token and, when enabled, its <c>appsecret_proof</c>.</summary>
+    private GraphRequest WithUserToken(GraphRequest request, string accessToken)
+    {
+        request.AddSecret("access_token", accessToken);
+        if (_options.UseAppSecretProof)
+        {
+            request.AddSecret("appsecret_proof", _proof.Compute(accessToken));
+        }
+
+        return request;
+    }
+
+    private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var message = request.ToHttpRequestMessage(_options.GraphBaseAddress, _options.GraphApiVersion);
+        return await SendAsync(request, message, typeInfo, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return await GraphResponseReader.ReadAsync(response, typeInfo, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private LongLivedTokenResponse ToLongLived(TokenPayload payload)
+    {
+        var (expiresIn, expiresAt) = Expiry(payload.ExpiresIn);
+        return new LongLivedTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt, payload.MachineId);
+    }
+
+    private (TimeSpan? ExpiresIn, DateTimeOffset? ExpiresAt) Expiry(long? seconds)
+    {
+        if (seconds is not > 0)
+        {
+            return (null, null);
+        }
+
+        var expiresIn = TimeSpan.FromSeconds(seconds.Value);
+        return (expiresIn, _timeProvider.GetUtcNow() + expiresIn);
+    }
+
+    private string RequireAppSecret(string operation) =>
+        _options.AppSecret is { Length: > 0 } secret
+            ? secret
+            : throw new InvalidOperationException($"{operation} needs the app secret: set FbTokens:AppSecret. Only RedeemClientCodeAsync works without it.");
+
+    private void RequireProofSecretIfNeeded(string operation)
+    {
+        if (_options.UseAppSecretProof && !_proof.IsAvailable)
+        {
+            throw new InvalidOperationException($"{operation} sends appsecret_proof, which needs FbTokens:AppSecret: set it, or turn FbTokens:UseAppSecretProof off.");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+
+namespace FbTokens;
+
+/// <summary>
+/// Graph answered with its error envelope (<c>{"error":{…}}</c>). Subclasses name the cases a caller handles
+/// differently: <see cref="GraphAuthException"/> (the token is unusable) and <see cref="GraphRateLimitException"/>.
+/// </summary>
+/// <remarks>The message and <see cref="object.ToString"/> never contain the app secret, a token or a code:
+/// any value the request carried is replaced by <c>***</c> should Graph echo it.</remarks>
+public class GraphApiException : Exception
+{
+    /// <summary>Creates the exception from the parts of Graph's error envelope.</summary>
+    /// <param name="statusCode">The HTTP status of the response.</param>
+    /// <param name="error">The error Graph sent.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public GraphApiException(HttpStatusCode statusCode, GraphError error, Exception? innerException = null)
+        : base(Describe(statusCode, error ?? throw new ArgumentNullException(nameof(error))), innerException)
+    {
+        StatusCode = statusCode;
+        Error = error;
+    }
+
+    /// <summary>The HTTP status of the response.</summary>
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>The whole error Graph sent.</summary>
+    public GraphError Error { get; }
+
+    /// <summary>Graph's error <c>code</c>, e.g. 190 (invalid token), 4 (app rate limit), 100 (invalid parameter).</summary>
+    public int Code => Error.Code;
+
+    /// <summary>Graph's <c>error_subcode</c>, if any.</summary>
+    public int? Subcode => Error.Subcode;
+
+    /// <summary>Graph's error <c>type</c>, e.g. <c>OAuthException</c>.</summary>
+    public string? ErrorType => Error.Type;
+
+    /// <summary>Graph's <c>fbtrace_id</c>: quote it when reporting a problem to Meta.</summary>
+    public string? FbTraceId => Error.FbTraceId;
+
+    /// <summary>Whether the error is temporary: Graph's <c>is_transient</c>, or a code Graph documents as temporary (1, 2, 341).</summary>
+    public bool IsTransient => Error.IsTransient || Error.Code is 1 or 2 or 341;
+
+    /// <summary>Graph's <c>error_user_title</c>: a title meant for the person using the app.</summary>
+    public string? UserTitle => Error.UserTitle;
+
+    /// <summary>Graph's <c>error_user_msg</c>: a message meant for the person using the app.</summary>
+    public string? UserMessage => Error.UserMessage;
+
+    private static string Describe(HttpStatusCode statusCode, GraphError error)
+    {
+        var subcode = error.Subcode is { } s ? string.Create(CultureInfo.InvariantCulture, $"/{s}") : string.Empty;
+        var trace = error.FbTraceId is null ? string.Empty : $" (fbtrace_id {error.FbTraceId})";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Graph error {error.Code}{subcode} ({error.Type ?? "unknown type"}, HTTP {(int)statusCode}): {error.Message}{trace}");
+    }
+}
+
+/// <summary>Graph's error envelope, field for field.</summary>
+/// <param name="Code">The error <c>code</c>.</param>
+/// <param name="Message">The error <c>message</c> (any value the request carried is masked).</param>
+/// <param name="Subcode">The <c>error_subcode</c>, if any.</param>
+/// <param name="Type">The error <c>type</c>, e.g. <c>OAuthException</c>.</param>
+/// <param name="FbTraceId">The <c>fbtrace_id</c>.</param>
+/// <param name="IsTransient">Graph's <c>is_transient</c> flag.</param>
+/// <param name="UserTitle">The <c>error_user_title</c>, if any.</param>
+/// <param name="UserMessage">The <c>error_user_msg</c>, if any.</param>
+public sealed record GraphError(
+    int Code,
+    string Message,
+    int? Subcode = null,
+    string? Type = null,
+    string? FbTraceId = null,
+    bool IsTransient = false,
+    string? UserTitle = null,
+    string? UserMessage = null);

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace FbTokens.Internal;
+
+/// <summary>Turns Graph's error envelope into the right exception type.</summary>
+internal static class GraphErrorClassifier
+{
+    /// <summary>Graph's rate-limit codes: app (4), user (17), page (32), hourly (613) and business use cases (80000–80014).</summary>
+    public static bool IsRateLimitCode(int code) => code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
+
+    /// <summary>Codes and subcodes that mean the token itself is unusable.</summary>
+    public static bool IsAuthError(int code, int? subcode) =>
+        code is 190 or 102 || subcode is (>= 458 and <= 467) or 492;
+
+    /// <summary>Errors Graph documents as temporary, whatever the flag says.</summary>
+    public static bool IsTransientCode(int code) => code is 1 or 2 or 341;
+
+    public static TokenErrorReason ReasonFor(int? subcode) => subcode switch
+    {
+        458 => TokenErrorReason.AppNotInstalled,
+        459 => TokenErrorReason.UserCheckpointed,
+        460 => TokenErrorReason.PasswordChanged,
+        463 => TokenErrorReason.Expired,
+        464 => TokenErrorReason.UnconfirmedUser,
+        467 => TokenErrorReason.InvalidAccessToken,
+        492 => TokenErrorReason.InvalidSession,
+        _ => TokenErrorReason.Unknown,
+    };
+
+    public static GraphError ToGraphError(ErrorPayload payload, SensitiveValues sensitive) => new(
+        payload.Code,
+        sensitive.Scrub(payload.Message) ?? "(no message)",
+        payload.ErrorSubcode,
+        payload.Type,
+        payload.FbTraceId,
+        payload.IsTransient ?? false,
+        sensitive.Scrub(payload.ErrorUserTitle),
+        sensitive.Scrub(payload.ErrorUserMsg));
+
+    public static GraphApiException Create(HttpStatusCode status, GraphError error, HttpResponseHeaders? headers, TimeProvider timeProvider)
+    {
+        if (IsRateLimitCode(error.Code))
+        {
+            var usage = headers is null ? null : GraphUsageParser.Parse(headers);
+            return new GraphRateLimitException(status, error, RetryAfter(headers, usage, timeProvider), usage);
+        }
+
+        if (IsAuthError(error.Code, error.Subcode))
+        {
+            return new GraphAuthException(status, error);
+        }
+
+        return new GraphApiException(status, error);
+    }
+
+    /// <summary><c>Retry-After</c> when present, else the longest <c>estimated_time_to_regain_access</c>.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseHeaders? headers, GraphUsage? usage, TimeProvider timeProvider)
+    {
+        if (headers?.RetryAfter is { } retryAfter)
+        {
+            if (retryAfter.Delta is { } delta)
+            {
+                return delta;
+            }
+
+            if (retryAfter.Date is { } date)
+            {
+                var wait = date - timeProvider.GetUtcNow();
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+
+        TimeSpan? longest = null;
+        if (usage is not null)
+        {
+            foreach (var bucket in usage.BusinessUseCases)
+            {
+                if (bucket.EstimatedTimeToRegainAccess is { } regain && regain > (longest ?? TimeSpan.Zero))
+                {
+                    longest = regain;
+                }
+            }
+        }
+
+        return longest;
+    }
+}
