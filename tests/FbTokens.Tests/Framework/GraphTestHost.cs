@@ -1,0 +1,106 @@
+using FbTokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
+
+namespace FbTokens.Tests.Framework;
+
+/// <summary>A service provider with FbTokens registered over a MockHttp handler and a fake clock.</summary>
+internal sealed class GraphTestHost : IDisposable
+{
+    public const string AppId = "138483919580948";
+    public const string AppSecret = "s3cr3t-app-secret-0123456789abcdef";
+    public const string Version = "v24.0";
+    public const string Base = "https://graph.facebook.com/" + Version + "/";
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    public GraphTestHost(Action<FbTokensOptions>? configure = null, Action<IFbTokensBuilder>? builder = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        var fb = services.AddFbTokens(o =>
+        {
+            o.AppId = AppId;
+            o.AppSecret = AppSecret;
+            o.Resilience.BaseDelay = TimeSpan.Zero;
+            o.Resilience.UseJitter = false;
+            configure?.Invoke(o);
+        });
+        fb.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => new InterceptingHandler(this));
+        builder?.Invoke(fb);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public MockHttpMessageHandler Mock { get; } = new();
+
+    /// <summary>When set, answers every request instead of <see cref="Mock"/>, with the request's cancellation token.</summary>
+    public Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? Intercept { get; set; }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public ServiceProvider Services { get; }
+
+    public IGraphTokenClient Client => Services.GetRequiredService<IGraphTokenClient>();
+
+    /// <summary>Every request the client sent, as seen by the handler (bodies read eagerly).</summary>
+    public List<CapturedRequest> Requests { get; } = [];
+
+    /// <summary>Answers requests to <paramref name="path"/> with <paramref name="respond"/>, recording each one.</summary>
+    public void On(HttpMethod method, string path, Func<CapturedRequest, HttpResponseMessage> respond) =>
+        Mock.When(method, Base + path).Respond(async request =>
+        {
+            var captured = await CapturedRequest.FromAsync(request);
+            lock (Requests)
+            {
+                Requests.Add(captured);
+            }
+
+            return respond(captured);
+        });
+
+    public void On(HttpMethod method, string path, string json, System.Net.HttpStatusCode status = System.Net.HttpStatusCode.OK) =>
+        On(method, path, _ => Json(json, status));
+
+    public static HttpResponseMessage Json(string json, System.Net.HttpStatusCode status = System.Net.HttpStatusCode.OK) =>
+        new(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+
+    public void Dispose()
+    {
+        Services.Dispose();
+        Mock.Dispose();
+    }
+}
+
+internal sealed class InterceptingHandler(GraphTestHost host) : DelegatingHandler(host.Mock)
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        host.Intercept is { } intercept ? intercept(request, cancellationToken) : base.SendAsync(request, cancellationToken);
+}
+
+/// <summary>What a request carried: method, URL, query and form parameters.</summary>
+internal sealed record CapturedRequest(HttpMethod Method, Uri Url, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Form, string Body)
+{
+    /// <summary>Query and form parameters together.</summary>
+    public IReadOnlyDictionary<string, string> Parameters =>
+        Query.Concat(Form).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    public static async Task<CapturedRequest> FromAsync(HttpRequestMessage request)
+    {
+        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync();
+        var form = request.Content?.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded" ? Parse(body) : new Dictionary<string, string>();
+        return new CapturedRequest(request.Method, request.RequestUri!, Parse(request.RequestUri!.Query), form, body);
+    }
+
+    private static Dictionary<string, string> Parse(string text)
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var part in text.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            result[Uri.UnescapeDataString(part[..eq].Replace('+', ' '))] = Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
+        }
+
+        return result;
+    }
+}
