@@ -19,6 +19,12 @@ internal static class GraphResiliencePipeline
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
         {
+            if (context.ServiceProvider.GetService<ResiliencePipelineReplacement>() is { } replacement)
+            {
+                replacement.Configure(pipeline, context);
+                return;
+            }
+
             var options = context.ServiceProvider.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience;
             pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = options.TotalTimeout });
             if (options.MaxRetryAttempts > 0)
@@ -32,13 +38,19 @@ internal static class GraphResiliencePipeline
                     Delay = options.BaseDelay,
                     MaxDelay = options.MaxDelay,
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = static args => GraphTransientFailure.ShouldRetryAsync(args.Outcome, args.Context),
+                    ShouldHandle = GraphRetryPredicates.ShouldRetryAsync,
                 });
             }
 
             pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
         });
     }
+}
+
+/// <summary>A host's own pipeline, registered with <see cref="FbTokensBuilderResilienceExtensions.ReplaceResiliencePipeline"/>.</summary>
+internal sealed class ResiliencePipelineReplacement(Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> configure)
+{
+    public Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> Configure { get; } = configure;
 }
 
 /// <summary>Which outcomes are worth another attempt, from Graph's own signals.</summary>

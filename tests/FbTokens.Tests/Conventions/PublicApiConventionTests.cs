@@ -46,7 +46,9 @@ public sealed class PublicApiConventionTests
                 var isAsync = returns == typeof(Task) || returns == typeof(ValueTask)
                     || (returns.IsGenericType && returns.GetGenericTypeDefinition() is var d
                         && (d == typeof(Task<>) || d == typeof(ValueTask<>) || d == typeof(IAsyncEnumerable<>)));
-                if (!isAsync || method.IsSpecialName)
+                // Polly callbacks receive their cancellation token inside Polly's argument types.
+                var isPollyCallback = method.GetParameters().Any(p => p.ParameterType.Namespace?.StartsWith("Polly", StringComparison.Ordinal) == true);
+                if (!isAsync || method.IsSpecialName || isPollyCallback)
                 {
                     continue;
                 }

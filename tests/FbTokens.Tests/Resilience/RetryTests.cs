@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polly;
 using System.Net;
 using System.Net.Sockets;
 using FbTokens.Tests.Framework;
@@ -231,12 +233,18 @@ public sealed class RetryTests : IDisposable
     [Fact]
     public async Task Retry_After_on_429_is_waited_on_the_injected_clock()
     {
+        // Generous timeouts: the fake clock is advanced in steps while the pipeline catches up.
+        using var host = new GraphTestHost(o =>
+        {
+            o.Resilience.AttemptTimeout = TimeSpan.FromHours(1);
+            o.Resilience.TotalTimeout = TimeSpan.FromHours(2);
+        });
         var seenAt = new List<DateTimeOffset>();
-        _host.On(HttpMethod.Get, "debug_token", _ =>
+        host.On(HttpMethod.Get, "debug_token", _ =>
         {
             lock (seenAt)
             {
-                seenAt.Add(_host.Time.GetUtcNow());
+                seenAt.Add(host.Time.GetUtcNow());
                 if (seenAt.Count == 1)
                 {
                     var throttled = GraphTestHost.Json(Error(4), HttpStatusCode.TooManyRequests);
@@ -248,16 +256,56 @@ public sealed class RetryTests : IDisposable
             return GraphTestHost.Json(DebugValid);
         });
 
-        var call = _host.Client.DebugTokenAsync(LongLivedToken);
-        for (var i = 0; i < 100_000 && !call.IsCompleted; i++)
+        var call = host.Client.DebugTokenAsync(LongLivedToken);
+        for (var i = 0; i < 7_000 && !call.IsCompleted; i++)
         {
             // Only the fake clock moves: the retry can happen only once it passed the 30 s Graph asked for.
-            _host.Time.Advance(TimeSpan.FromMilliseconds(500));
+            host.Time.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Yield();
         }
 
         Assert.True((await call).IsValid);
         Assert.Equal(2, seenAt.Count);
         Assert.True(seenAt[1] - seenAt[0] >= TimeSpan.FromSeconds(30));
+    }
+}
+
+public sealed class PipelineReplacementTests
+{
+    [Fact]
+    public async Task A_host_can_replace_the_whole_pipeline()
+    {
+        var retriesSeenByHostPipeline = 0;
+        using var host = new GraphTestHost(builder: fb =>
+        {
+            fb.ReplaceResiliencePipeline((pipeline, _) => pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 1,
+                Delay = TimeSpan.Zero,
+                ShouldHandle = GraphRetryPredicates.ShouldRetryAsync,
+                OnRetry = _ =>
+                {
+                    retriesSeenByHostPipeline++;
+                    return ValueTask.CompletedTask;
+                },
+            }));
+        });
+        host.On(HttpMethod.Get, "debug_token", Error(2, transient: true), HttpStatusCode.ServiceUnavailable);
+
+        await Assert.ThrowsAsync<GraphApiException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(2, host.Requests.Count);
+        Assert.Equal(1, retriesSeenByHostPipeline);
+    }
+
+    [Fact]
+    public async Task Settings_can_be_tuned_in_code()
+    {
+        using var host = new GraphTestHost(builder: fb => fb.ConfigureResilience(r => r.MaxRetryAttempts = 1));
+        host.On(HttpMethod.Get, "debug_token", Error(2, transient: true), HttpStatusCode.ServiceUnavailable);
+
+        await Assert.ThrowsAsync<GraphApiException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(2, host.Requests.Count);
     }
 }

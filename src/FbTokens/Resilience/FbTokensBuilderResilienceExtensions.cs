@@ -1,0 +1,55 @@
+using FbTokens.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Retry;
+
+namespace FbTokens;
+
+/// <summary>Lets a host tune or replace the resilience pipeline of the FbTokens client.</summary>
+public static class FbTokensBuilderResilienceExtensions
+{
+    /// <summary>
+    /// Replaces FbTokens' default pipeline (total timeout → retry → attempt timeout) with the host's own. The
+    /// host then owns retries: keep single-use operations (code exchange, client-code redemption) from being
+    /// retried once a request may have reached Graph — <see cref="GraphRetryPredicates.ShouldRetryAsync"/> does that.
+    /// </summary>
+    /// <param name="builder">The FbTokens builder.</param>
+    /// <param name="configure">Builds the pipeline; the context gives access to the service provider.</param>
+    /// <returns>The same builder.</returns>
+    public static IFbTokensBuilder ReplaceResiliencePipeline(this IFbTokensBuilder builder, Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.RemoveAll<ResiliencePipelineReplacement>();
+        builder.Services.AddSingleton(new ResiliencePipelineReplacement(configure));
+        return builder;
+    }
+
+    /// <summary>Tunes the default pipeline's settings in code (they also bind from <c>FbTokens:Resilience:*</c>).</summary>
+    /// <param name="builder">The FbTokens builder.</param>
+    /// <param name="configure">Changes the settings.</param>
+    /// <returns>The same builder.</returns>
+    public static IFbTokensBuilder ConfigureResilience(this IFbTokensBuilder builder, Action<GraphResilienceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<FbTokensOptions>(o => configure(o.Resilience));
+        return builder;
+    }
+}
+
+/// <summary>FbTokens' retry decision, for hosts that build their own pipeline.</summary>
+public static class GraphRetryPredicates
+{
+    /// <summary>
+    /// True when the outcome is worth another attempt: HTTP 5xx, 408, 429, Graph's <c>is_transient</c> or codes
+    /// 1, 2, 341, network failures and attempt timeouts — and never for a single-use operation once its request
+    /// may have reached Graph, nor after the caller cancelled.
+    /// </summary>
+    /// <param name="args">Polly's retry arguments.</param>
+    /// <returns>Whether to retry.</returns>
+    public static ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args) =>
+        GraphTransientFailure.ShouldRetryAsync(args.Outcome, args.Context);
+}
