@@ -10,6 +10,12 @@ internal static class GraphRequestOptions
 
     /// <summary>True when the request spends a single-use code and must not be sent twice.</summary>
     public static readonly HttpRequestOptionsKey<bool> SingleUse = new("FbTokens.SingleUse");
+
+    /// <summary>The endpoint as a template without ids or query, e.g. <c>{user-id}/accounts</c>: safe for logs and tags.</summary>
+    public static readonly HttpRequestOptionsKey<string> Endpoint = new("FbTokens.Endpoint");
+
+    /// <summary>How many HTTP attempts the request has made so far.</summary>
+    public static readonly HttpRequestOptionsKey<AttemptCounter> Attempts = new("FbTokens.Attempts");
 }
 
 /// <summary>
@@ -21,15 +27,24 @@ internal sealed class GraphRequest
 {
     private readonly List<KeyValuePair<string, string>> _parameters = [];
 
-    public GraphRequest(string operation, HttpMethod method, string path, bool singleUse = false)
+    public GraphRequest(string operation, HttpMethod method, string path, bool singleUse = false, string? endpoint = null)
     {
         Operation = operation;
         Method = method;
         Path = path;
         SingleUse = singleUse;
+        Endpoint = endpoint ?? path;
     }
 
     public string Operation { get; }
+
+    /// <summary>The path as a template, without ids: safe for logs, span and metric tags.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The token the request acts with or on, for a masked fingerprint at Trace.</summary>
+    public string? Token { get; set; }
+
+    public AttemptCounter Attempts { get; } = new();
 
     public HttpMethod Method { get; }
 
@@ -96,6 +111,8 @@ internal sealed class GraphRequest
     {
         message.Options.Set(GraphRequestOptions.Operation, Operation);
         message.Options.Set(GraphRequestOptions.SingleUse, SingleUse);
+        message.Options.Set(GraphRequestOptions.Endpoint, Endpoint);
+        message.Options.Set(GraphRequestOptions.Attempts, Attempts);
     }
 
     private static bool AppendQuery(StringBuilder builder, IEnumerable<KeyValuePair<string, string>> parameters, bool first)

@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace FbTokens.Internal;
 
@@ -13,13 +17,15 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private readonly FbTokensOptions _options;
     private readonly AppSecretProof _proof;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
-    public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider)
+    public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider, ILogger<GraphTokenClient> logger)
     {
         _httpClient = httpClient;
         _options = options.Value;
         _proof = proof;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     public async Task<AccessTokenResponse> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken = default)
@@ -48,6 +54,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .Add("client_id", _options.AppId)
             .AddSecret("client_secret", secret)
             .AddSecret("fb_exchange_token", shortLivedUserToken);
+        request.Token = shortLivedUserToken;
         var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
         return ToLongLived(payload);
     }
@@ -95,7 +102,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     }
 
     private GraphRequest NewAccountsRequest(string userId, string userAccessToken) =>
-        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts"), userAccessToken);
+        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts", endpoint: "{user-id}/accounts"), userAccessToken);
 
     public async Task<ClientCodeResponse> GetClientCodeAsync(string longLivedUserToken, Uri redirectUri, CancellationToken cancellationToken = default)
     {
@@ -141,6 +148,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
             .AddSecret("input_token", inputToken)
             .AddSecret("access_token", string.Concat(_options.AppId, "|", secret));
+        request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
         return DebugTokenMapper.ToResponse(envelope.Data, request.Sensitive);
     }
@@ -161,6 +169,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private GraphRequest WithUserToken(GraphRequest request, string accessToken)
     {
         request.AddSecret("access_token", accessToken);
+        request.Token = accessToken;
         if (_options.UseAppSecretProof)
         {
             request.AddSecret("appsecret_proof", _proof.Compute(accessToken));
@@ -179,9 +188,115 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
-        using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        return await GraphResponseReader.ReadAsync(response, typeInfo, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+        using var activity = GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal);
+        activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
+        activity?.SetTag(GraphTelemetry.EndpointTag, request.Endpoint);
+        if (request.Token is { } token && _logger.IsEnabled(LogLevel.Trace))
+        {
+            var fingerprint = SecretMask.Token(token);
+            Log.TokenFingerprint(_logger, request.Operation, fingerprint);
+        }
+
+        var started = _timeProvider.GetTimestamp();
+        var outcome = "success";
+        int? status = null;
+        try
+        {
+            using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            var result = await GraphResponseReader.ReadAsync(response, typeInfo, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var elapsed = Elapsed(started);
+                Log.OperationSucceeded(_logger, request.Operation, request.Endpoint, status.Value, elapsed, request.Attempts.Value);
+            }
+
+            return result;
+        }
+        catch (GraphApiException ex)
+        {
+            outcome = "graph_error";
+            RecordGraphError(activity, request, ex, started);
+            throw;
+        }
+        catch (GraphProtocolException ex)
+        {
+            outcome = "protocol_error";
+            activity?.SetStatus(ActivityStatusCode.Error, nameof(GraphProtocolException));
+            activity?.SetTag(GraphTelemetry.ErrorTypeTag, nameof(GraphProtocolException));
+            Log.ProtocolError(_logger, request.Operation, request.Endpoint, (int?)ex.StatusCode, Elapsed(started));
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "canceled";
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
+        {
+            outcome = ex switch
+            {
+                TimeoutRejectedException => "timeout",
+                BrokenCircuitException => "circuit_open",
+                OperationCanceledException => "timeout",
+                _ => "network_error",
+            };
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.OperationAborted(_logger, request.Operation, request.Endpoint, ex.GetType().Name, Elapsed(started), request.Attempts.Value);
+            }
+
+            throw;
+        }
+        finally
+        {
+            var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
+            var outcomeTag = new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, outcome);
+            GraphTelemetry.Operations.Add(1, operationTag, outcomeTag);
+            GraphTelemetry.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, operationTag, outcomeTag);
+            activity?.SetTag(GraphTelemetry.OutcomeTag, outcome);
+            activity?.SetTag(GraphTelemetry.AttemptTag, request.Attempts.Value);
+            if (status is { } s)
+            {
+                activity?.SetTag(GraphTelemetry.StatusTag, s);
+            }
+        }
     }
+
+    private void RecordGraphError(Activity? activity, GraphRequest request, GraphApiException ex, long started)
+    {
+        var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
+        GraphTelemetry.Errors.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.CodeTag, ex.Code));
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
+            activity.SetTag(GraphTelemetry.CodeTag, ex.Code);
+            activity.SetTag(GraphTelemetry.SubcodeTag, ex.Subcode);
+            activity.SetTag(GraphTelemetry.TraceIdTag, ex.FbTraceId);
+            if (ex is GraphAuthException auth)
+            {
+                activity.SetTag(GraphTelemetry.ReasonTag, auth.Reason.ToString());
+            }
+        }
+
+        if (ex is GraphRateLimitException limited)
+        {
+            GraphTelemetry.RateLimits.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, "graph_rate_limit"));
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                Log.RateLimited(_logger, request.Operation, request.Endpoint, ex.Code, ex.FbTraceId, limited.RetryAfter?.TotalMilliseconds, limited.Usage?.MaxPercent);
+            }
+        }
+        else if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, ex.Code, ex.Subcode, ex.FbTraceId, Elapsed(started), request.Attempts.Value);
+        }
+    }
+
+    private double Elapsed(long started) => _timeProvider.GetElapsedTime(started).TotalMilliseconds;
 
     private LongLivedTokenResponse ToLongLived(TokenPayload payload)
     {

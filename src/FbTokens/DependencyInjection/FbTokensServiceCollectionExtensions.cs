@@ -56,6 +56,8 @@ public static class FbTokensServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FbTokensOptions>, FbTokensOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AppSecretProof>();
+        services.TryAddSingleton<GraphUsageTracker>();
+        services.TryAddSingleton<IGraphUsageMonitor>(sp => sp.GetRequiredService<GraphUsageTracker>());
 
         var httpClientBuilder = services.AddHttpClient<IGraphTokenClient, GraphTokenClient>(HttpClientName);
         GraphResiliencePipeline.AddTo(httpClientBuilder);

@@ -40,8 +40,9 @@ public class GraphApiException : Exception
     /// <summary>Graph's <c>fbtrace_id</c>: quote it when reporting a problem to Meta.</summary>
     public string? FbTraceId => Error.FbTraceId;
 
-    /// <summary>Whether the error is temporary: Graph's <c>is_transient</c>, or a code Graph documents as temporary (1, 2, 341).</summary>
-    public bool IsTransient => Error.IsTransient || Error.Code is 1 or 2 or 341;
+    /// <summary>Whether the error is temporary: Graph's <c>is_transient</c>, or a code Graph documents as temporary
+    /// (2, 341, and 1 when the HTTP status is 5xx).</summary>
+    public bool IsTransient => Error.IsTransient || Internal.GraphErrorClassifier.IsTransientCode(Error.Code, StatusCode);
 
     /// <summary>Graph's <c>error_user_title</c>: a title meant for the person using the app.</summary>
     public string? UserTitle => Error.UserTitle;

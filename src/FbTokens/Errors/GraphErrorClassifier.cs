@@ -13,8 +13,11 @@ internal static class GraphErrorClassifier
     public static bool IsAuthError(int code, int? subcode) =>
         code is 190 or 102 || subcode is (>= 458 and <= 467) or 492;
 
-    /// <summary>Errors Graph documents as temporary, whatever the flag says.</summary>
-    public static bool IsTransientCode(int code) => code is 1 or 2 or 341;
+    /// <summary>
+    /// Errors Graph documents as temporary, whatever the flag says: 2 (service unavailable), 341 (application limit),
+    /// and 1 (unknown) only on a 5xx — Graph also answers a wrong client secret with code 1 and HTTP 400.
+    /// </summary>
+    public static bool IsTransientCode(int code, HttpStatusCode status) => code is 2 or 341 || (code == 1 && (int)status >= 500);
 
     public static TokenErrorReason ReasonFor(int? subcode) => subcode switch
     {

@@ -66,6 +66,22 @@ internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbToke
             {
                 failures.Add("FbTokens:Resilience:AttemptTimeout must be positive and not above TotalTimeout.");
             }
+
+            if (resilience.MaxRateLimitDelay < TimeSpan.Zero)
+            {
+                failures.Add("FbTokens:Resilience:MaxRateLimitDelay must be zero or positive.");
+            }
+
+            if (resilience.CircuitBreakerFailureRatio is <= 0 or > 1 || resilience.CircuitBreakerMinimumThroughput < 2
+                || resilience.CircuitBreakerSamplingDuration < TimeSpan.FromMilliseconds(500) || resilience.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+            {
+                failures.Add("FbTokens:Resilience:CircuitBreaker* must be: FailureRatio in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 500 ms.");
+            }
+
+            if (resilience.UsageThrottleThreshold is <= 0 or > 100 || resilience.UsageThrottleDelay < TimeSpan.Zero || resilience.MaxUsageThrottleDelay < TimeSpan.Zero)
+            {
+                failures.Add("FbTokens:Resilience:UsageThrottleThreshold must be in (0, 100] and the throttle delays zero or positive.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -44,12 +44,13 @@ public static class FbTokensBuilderResilienceExtensions
 public static class GraphRetryPredicates
 {
     /// <summary>
-    /// True when the outcome is worth another attempt: HTTP 5xx, 408, 429, Graph's <c>is_transient</c> or codes
-    /// 1, 2, 341, network failures and attempt timeouts — and never for a single-use operation once its request
-    /// may have reached Graph, nor after the caller cancelled.
+    /// True when the outcome is worth another attempt: HTTP 5xx, 408, Graph's <c>is_transient</c> or codes 1, 2,
+    /// 341, rate limits (4, 17, 32, 613, 80000–80014, HTTP 429) whose wait is at most 30 s, network failures and
+    /// attempt timeouts — and never for a single-use operation once its request may have reached Graph, nor after
+    /// the caller cancelled. Token errors (190, 102, 458–492) are never retried.
     /// </summary>
     /// <param name="args">Polly's retry arguments.</param>
     /// <returns>Whether to retry.</returns>
     public static ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args) =>
-        GraphTransientFailure.ShouldRetryAsync(args.Outcome, args.Context);
+        GraphRetryPolicy.Default.ShouldRetryAsync(args.Outcome, args.Context);
 }

@@ -2,8 +2,9 @@ namespace FbTokens;
 
 /// <summary>
 /// Tunes the resilience pipeline FbTokens puts on its <see cref="System.Net.Http.HttpClient"/>: outermost first,
-/// total timeout → retry → attempt timeout. Single-use operations (code exchange, client-code redemption) are
-/// never retried once a request may have reached Graph, whatever these settings say.
+/// usage throttle → total timeout → retry → circuit breaker → attempt timeout. Single-use operations (code
+/// exchange, client-code redemption) are never retried once a request may have reached Graph, whatever these
+/// settings say.
 /// </summary>
 public sealed class GraphResilienceOptions
 {
@@ -24,4 +25,50 @@ public sealed class GraphResilienceOptions
 
     /// <summary>The timeout of a whole operation, retries and delays included. Default 60 s.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The longest wait a rate-limit error may ask for (<c>Retry-After</c> or <c>estimated_time_to_regain_access</c>)
+    /// and still be retried; longer waits surface at once as <see cref="GraphRateLimitException"/>. Default 30 s.
+    /// </summary>
+    public TimeSpan MaxRateLimitDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the circuit breaker is on. Default true.</summary>
+    public bool CircuitBreakerEnabled { get; set; } = true;
+
+    /// <summary>The share of failed attempts (5xx, network errors, timeouts) within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit. Default 0.5.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>The fewest attempts within the sampling window before the circuit may open. Default 10.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>The window over which failures are counted. Default 30 s.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the circuit stays open, failing calls at once, before a trial call. Default 15 s.</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What to do when Graph's usage headers report <see cref="UsageThrottleThreshold"/> or more. Default <see cref="GraphUsageThrottleMode.Delay"/>.</summary>
+    public GraphUsageThrottleMode UsageThrottleMode { get; set; } = GraphUsageThrottleMode.Delay;
+
+    /// <summary>The usage percentage (of any reported budget) at which FbTokens starts throttling itself. Default 90.</summary>
+    public double UsageThrottleThreshold { get; set; } = 90;
+
+    /// <summary>How long to hold calls after a high-usage report when Graph gives no estimate of regained access. Default 5 s.</summary>
+    public TimeSpan UsageThrottleDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a call is held by usage throttling; a longer wait fails fast instead. Default 30 s.</summary>
+    public TimeSpan MaxUsageThrottleDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>How FbTokens reacts when Graph reports usage at or above the threshold.</summary>
+public enum GraphUsageThrottleMode
+{
+    /// <summary>Hold calls until Graph's estimate of regained access (or the configured pause) has passed. The default.</summary>
+    Delay = 0,
+
+    /// <summary>Fail at once with <see cref="GraphRateLimitException"/> until then.</summary>
+    FailFast = 1,
+
+    /// <summary>No proactive throttling: send every call and let Graph decide.</summary>
+    Off = 2,
 }

@@ -141,15 +141,17 @@ public sealed class GraphErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(2, false, true)]
-    [InlineData(1, null, true)]
-    [InlineData(341, null, true)]
-    [InlineData(100, true, true)]
-    [InlineData(100, false, false)]
-    [InlineData(100, null, false)]
-    public async Task IsTransient_comes_from_the_flag_or_the_code(int code, bool? flag, bool expected)
+    [InlineData(2, false, HttpStatusCode.BadRequest, true)]
+    [InlineData(1, null, HttpStatusCode.InternalServerError, true)]
+    [InlineData(1, false, HttpStatusCode.BadRequest, false)]
+    [InlineData(1, true, HttpStatusCode.BadRequest, true)]
+    [InlineData(341, null, HttpStatusCode.BadRequest, true)]
+    [InlineData(100, true, HttpStatusCode.BadRequest, true)]
+    [InlineData(100, false, HttpStatusCode.BadRequest, false)]
+    [InlineData(100, null, HttpStatusCode.BadRequest, false)]
+    public async Task IsTransient_comes_from_the_flag_or_the_code(int code, bool? flag, HttpStatusCode status, bool expected)
     {
-        _host.On(HttpMethod.Post, "oauth/access_token", Error(code, transient: flag), HttpStatusCode.BadRequest);
+        _host.On(HttpMethod.Post, "oauth/access_token", Error(code, transient: flag), status);
 
         var error = await Assert.ThrowsAnyAsync<GraphApiException>(() => _host.Client.GetAppAccessTokenAsync());
 

@@ -66,8 +66,9 @@ public sealed class RetryTests : IDisposable
     [InlineData(190, 463)]
     [InlineData(102, null)]
     [InlineData(100, null)]
-    [InlineData(4, null)]
     [InlineData(200, null)]
+    [InlineData(368, null)]
+    [InlineData(1, null)]
     public async Task Permanent_errors_are_not_retried(int code, int? subcode)
     {
         _host.On(HttpMethod.Get, "debug_token", Error(code, subcode), HttpStatusCode.BadRequest);

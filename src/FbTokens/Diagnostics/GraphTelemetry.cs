@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FbTokens.Internal;
+
+/// <summary>
+/// FbTokens' spans and instruments. Tags carry the operation, endpoint path, status and Graph's code, subcode
+/// and <c>fbtrace_id</c> — never a URL query, token, code, secret or proof.
+/// </summary>
+internal static class GraphTelemetry
+{
+    private static readonly string? Version = typeof(GraphTelemetry).Assembly.GetName().Version?.ToString();
+
+    public static readonly ActivitySource Source = new(FbTokensTelemetry.ActivitySourceName, Version);
+
+    public static readonly Meter Meter = new(FbTokensTelemetry.MeterName, Version);
+
+    /// <summary>Operations, by outcome (<c>success</c>, <c>graph_error</c>, <c>protocol_error</c>, <c>network_error</c>, <c>timeout</c>, <c>canceled</c>).</summary>
+    public static readonly Counter<long> Operations = Meter.CreateCounter<long>("fbtokens.operations", "{operation}", "Graph token operations, by operation and outcome.");
+
+    /// <summary>HTTP attempts sent to Graph, retries included.</summary>
+    public static readonly Counter<long> Requests = Meter.CreateCounter<long>("fbtokens.requests", "{request}", "HTTP requests sent to Graph, retries included.");
+
+    /// <summary>Graph errors, by code.</summary>
+    public static readonly Counter<long> Errors = Meter.CreateCounter<long>("fbtokens.errors", "{error}", "Graph errors, by operation and Graph error code.");
+
+    /// <summary>Retries scheduled by the pipeline.</summary>
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("fbtokens.retries", "{retry}", "Retries scheduled after a transient failure or rate limit.");
+
+    /// <summary>Rate-limit events: Graph's throttling errors and local throttling on high usage.</summary>
+    public static readonly Counter<long> RateLimits = Meter.CreateCounter<long>("fbtokens.rate_limits", "{event}", "Rate-limit errors from Graph and local throttling on high usage.");
+
+    /// <summary>Duration of whole operations, retries included.</summary>
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("fbtokens.operation.duration", "s", "Duration of Graph token operations, retries included.");
+
+    public const string OperationTag = "fbtokens.operation";
+    public const string OutcomeTag = "fbtokens.outcome";
+    public const string AttemptTag = "fbtokens.attempt";
+    public const string EndpointTag = "url.path";
+    public const string StatusTag = "http.response.status_code";
+    public const string MethodTag = "http.request.method";
+    public const string CodeTag = "graph.error.code";
+    public const string SubcodeTag = "graph.error.subcode";
+    public const string TraceIdTag = "graph.fbtrace_id";
+    public const string ErrorTypeTag = "error.type";
+    public const string ReasonTag = "fbtokens.reason";
+}

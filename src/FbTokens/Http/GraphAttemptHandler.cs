@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace FbTokens.Internal;
+
+/// <summary>
+/// Innermost FbTokens handler: one span and one request count per HTTP attempt, and the usage headers of
+/// every response recorded for <see cref="IGraphUsageMonitor"/> and proactive throttling.
+/// </summary>
+internal sealed class GraphAttemptHandler(GraphUsageTracker tracker) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var operation = request.Options.TryGetValue(GraphRequestOptions.Operation, out var op) ? op : "request";
+        var attempt = request.Options.TryGetValue(GraphRequestOptions.Attempts, out var counter) ? Interlocked.Increment(ref counter.Value) : 1;
+        var endpoint = request.Options.TryGetValue(GraphRequestOptions.Endpoint, out var ep) ? ep : "unknown";
+
+        using var activity = GraphTelemetry.Source.StartActivity("FbTokens attempt", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag(GraphTelemetry.OperationTag, operation);
+            activity.SetTag(GraphTelemetry.AttemptTag, attempt);
+            activity.SetTag(GraphTelemetry.MethodTag, request.Method.Method);
+            activity.SetTag(GraphTelemetry.EndpointTag, endpoint);
+            activity.SetTag("server.address", request.RequestUri?.Host);
+        }
+
+        GraphTelemetry.Requests.Add(1, new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, operation));
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(GraphTelemetry.StatusTag, (int)response.StatusCode);
+            if ((int)response.StatusCode >= 400)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
+            if (GraphUsageParser.Parse(response.Headers) is { } usage)
+            {
+                tracker.Record(usage);
+            }
+
+            return response;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+}
+
+/// <summary>A mutable counter carried on the request across attempts.</summary>
+internal sealed class AttemptCounter
+{
+    public int Value;
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using FbTokens.Tests.Client;
+using FbTokens.Tests.Framework;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static FbTokens.Tests.Framework.GraphPayloads;
+
+namespace FbTokens.Tests.Diagnostics;
+
+/// <summary>
+/// The no-leak guarantee: every operation, on success and on every error path, with all log categories at
+/// Trace (IHttpClientFactory's own logging included), listeners on every activity source and every meter.
+/// No captured text may contain the app secret, a token, a code, an fb_exchange_token value or a proof.
+/// </summary>
+[Collection(TelemetryTestGroup.Name)]
+public sealed class NoLeakTests
+{
+    private static readonly Uri Redirect = new("https://app.example.com/cb");
+
+    private static readonly string[] Secrets =
+    [
+        GraphTestHost.AppSecret,
+        ShortLivedToken,
+        LongLivedToken,
+        PageToken,
+        Code,
+        ClientCode,
+        "138483919580948|appTokenHashPart",
+        TokenOperationTests.Proof(LongLivedToken),
+        TokenOperationTests.Proof(ShortLivedToken),
+    ];
+
+    public enum Scenario
+    {
+        Success,
+        AuthError,
+        RateLimit,
+        TransientThenGiveUp,
+        ProtocolError,
+        NetworkError,
+        GraphEchoesSecrets,
+    }
+
+    [Theory]
+    [InlineData(Scenario.Success)]
+    [InlineData(Scenario.AuthError)]
+    [InlineData(Scenario.RateLimit)]
+    [InlineData(Scenario.TransientThenGiveUp)]
+    [InlineData(Scenario.ProtocolError)]
+    [InlineData(Scenario.NetworkError)]
+    [InlineData(Scenario.GraphEchoesSecrets)]
+    public async Task No_secret_reaches_logs_traces_metrics_or_exceptions(Scenario scenario)
+    {
+        using var capture = new TelemetryCapture();
+        using var host = new GraphTestHost(
+            o => o.Resilience.MaxRetryAttempts = 2,
+            fb => fb.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(capture)));
+        Answer(host, scenario);
+        var client = host.Client;
+        var exceptions = new List<string>();
+
+        foreach (var operation in new Func<Task>[]
+        {
+            () => client.ExchangeCodeAsync(Code, Redirect),
+            () => client.ExchangeForLongLivedTokenAsync(ShortLivedToken),
+            () => client.GetPageTokensAsync("1207059", LongLivedToken).ToListAsync().AsTask(),
+            () => client.GetClientCodeAsync(LongLivedToken, Redirect),
+            () => client.RedeemClientCodeAsync(ClientCode, Redirect, "machine-1"),
+            () => client.DebugTokenAsync(LongLivedToken),
+            () => client.GetAppAccessTokenAsync(),
+        })
+        {
+            try
+            {
+                await operation();
+            }
+            catch (Exception ex)
+            {
+                exceptions.Add(ex.ToString());
+                exceptions.Add(ex is GraphApiException g ? g.Error.ToString() : string.Empty);
+            }
+        }
+
+        var captured = capture.AllText().Concat(exceptions).ToList();
+        Assert.NotEmpty(capture.Logs);
+        Assert.NotEmpty(capture.Activities);
+        Assert.NotEmpty(capture.Measurements);
+        Assert.Contains(capture.Logs, l => l.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        Assert.Equal(scenario == Scenario.Success, exceptions.Count == 0);
+        foreach (var secret in Secrets)
+        {
+            var leak = captured.FirstOrDefault(text => text.Contains(secret, StringComparison.Ordinal));
+            Assert.True(leak is null, $"A secret leaked in scenario {scenario}: {leak}");
+        }
+    }
+
+    private static void Answer(GraphTestHost host, Scenario scenario)
+    {
+        if (scenario == Scenario.NetworkError)
+        {
+            // Thrown synchronously, as a socket failure is (MockHttp hangs on a faulted response task).
+            host.Intercept = (_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
+            return;
+        }
+
+        Func<CapturedRequest, HttpResponseMessage> respond = scenario switch
+        {
+            Scenario.Success => request => GraphTestHost.Json(SuccessFor(request)),
+            Scenario.AuthError => _ => GraphTestHost.Json(Error(190, 463), HttpStatusCode.BadRequest),
+            Scenario.RateLimit => _ => GraphTestHost.Json(Error(4), HttpStatusCode.BadRequest),
+            Scenario.TransientThenGiveUp => _ => GraphTestHost.Json(Error(2, transient: true), HttpStatusCode.ServiceUnavailable),
+            Scenario.ProtocolError => _ => new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>proxy error</html>") },
+            Scenario.NetworkError => _ => throw new InvalidOperationException("answered by Intercept"),
+            Scenario.GraphEchoesSecrets => request => GraphTestHost.Json(
+                Error(100, message: "Bad request: " + string.Join(" ", request.Parameters.Values)), HttpStatusCode.BadRequest),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "oauth/access_token"), (HttpMethod.Post, "oauth/client_code"), (HttpMethod.Get, "1207059/accounts"), (HttpMethod.Get, "debug_token") })
+        {
+            host.On(method, path, respond);
+        }
+    }
+
+    private static string SuccessFor(CapturedRequest request) => request.Url.AbsolutePath switch
+    {
+        var p when p.EndsWith("/oauth/client_code", StringComparison.Ordinal) => ClientCodeJson,
+        var p when p.EndsWith("/accounts", StringComparison.Ordinal) => Accounts([Page]),
+        var p when p.EndsWith("/debug_token", StringComparison.Ordinal) => DebugValid,
+        _ when request.Form.GetValueOrDefault("grant_type") == "client_credentials" => AppToken,
+        _ when request.Form.ContainsKey("machine_id") => Redeemed,
+        _ when request.Form.ContainsKey("code") => UserToken,
+        _ => LongLived,
+    };
+}
