@@ -1,0 +1,202 @@
+using FbTokens.Testing.Internal;
+
+namespace FbTokens.Testing;
+
+/// <summary>
+/// A local emulator of the Facebook Graph API token endpoints (<c>oauth/access_token</c>, <c>oauth/client_code</c>,
+/// <c>{user-id}/accounts</c>, <c>debug_token</c>, <c>me</c> and batch requests), faithful to Graph's fields, errors,
+/// lifetimes and usage headers. Host it in memory with <see cref="CreateHttpMessageHandler"/> (unit tests) or on
+/// loopback with <see cref="StartServerAsync"/> (out-of-process clients); both hosts share one engine and one state.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Time comes from the <see cref="System.TimeProvider"/> given to the constructor, so a
+/// <c>FakeTimeProvider</c> can expire tokens and codes without waiting. The emulator never logs: requests carry tokens.
+/// </remarks>
+public sealed class GraphTokenEmulator : IAsyncDisposable
+{
+    private static readonly string[] DefaultScopes = ["email", "public_profile", "pages_show_list", "pages_read_engagement", "pages_manage_posts"];
+    private static readonly string[] DefaultTasks = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+
+    private readonly EmulatorEngine _engine;
+    private readonly SemaphoreSlim _serverGate = new(1, 1);
+    private KestrelGraphHost? _server;
+
+    /// <summary>Creates an emulator with one app (<see cref="DefaultApp"/>) and no users.</summary>
+    /// <param name="timeProvider">The clock for expiries, usage windows and injected latency; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public GraphTokenEmulator(TimeProvider? timeProvider = null, GraphTokenEmulatorOptions? options = null)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _engine = new EmulatorEngine(TimeProvider, options ?? new GraphTokenEmulatorOptions());
+        Faults = new EmulatorFaults(_engine);
+    }
+
+    /// <summary>The address the in-memory handler answers for (<c>https://graph.emulator.test/</c>); it answers any host, this one just names it.</summary>
+    public static Uri InMemoryBaseAddress { get; } = new("https://graph.emulator.test/");
+
+    /// <summary>
+    /// The address to set as <c>FbTokensOptions.GraphBaseAddress</c>: the Kestrel server's <c>http://127.0.0.1:{port}/</c>
+    /// once <see cref="StartServerAsync"/> has run, else <see cref="InMemoryBaseAddress"/>.
+    /// </summary>
+    public Uri BaseAddress => _server?.BaseAddress ?? InMemoryBaseAddress;
+
+    /// <summary>The clock the emulator runs on.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The app created with the emulator, from <see cref="GraphTokenEmulatorOptions"/>.</summary>
+    public EmulatedApp DefaultApp => _engine.DefaultApp;
+
+    /// <summary>Fault injection: invalidated tokens are on the emulator itself; throttles, transient failures, broken bodies, resets and latency are here.</summary>
+    public EmulatorFaults Faults { get; }
+
+    /// <summary>Adds another app.</summary>
+    /// <param name="name">The app name; a generated one when null.</param>
+    /// <param name="requireAppSecretProof">Whether calls with a user or page token must carry <c>appsecret_proof</c>.</param>
+    /// <param name="callBudgetPerHour">Calls per rolling hour that make 100 % in <c>X-App-Usage</c>.</param>
+    /// <returns>The app, with its generated id, secret and client token.</returns>
+    public EmulatedApp AddApp(string? name = null, bool requireAppSecretProof = false, int callBudgetPerHour = 100_000) =>
+        _engine.AddApp(null, null, name ?? "Emulated App", requireAppSecretProof, callBudgetPerHour);
+
+    /// <summary>Creates a test user who has logged into the app, with a fresh short-lived user token.</summary>
+    /// <param name="name">The user's name; a generated one when null.</param>
+    /// <param name="appId">The app; <see cref="DefaultApp"/> when null.</param>
+    /// <param name="scopes">The permissions granted; <c>email, public_profile, pages_show_list, pages_read_engagement, pages_manage_posts</c> when null.</param>
+    /// <returns>The user and their short-lived token.</returns>
+    /// <exception cref="ArgumentException">The app does not exist.</exception>
+    public EmulatedUser CreateTestUser(string? name = null, string? appId = null, IEnumerable<string>? scopes = null) =>
+        _engine.CreateUser(name, appId, scopes?.ToArray() ?? DefaultScopes);
+
+    /// <summary>Gives a user a role on <paramref name="count"/> new pages (named <c>Test Page 1…n</c>, category Brand, all tasks).</summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="count">How many pages to create.</param>
+    /// <returns>The pages, in the order <c>/accounts</c> lists them.</returns>
+    /// <exception cref="ArgumentException">The user does not exist.</exception>
+    public IReadOnlyList<EmulatedPage> CreatePages(string userId, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Enumerable.Range(1, count).Select(i => CreatePage(userId, "Test Page " + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+    }
+
+    /// <summary>Gives a user a role on one new page.</summary>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="name">The page name.</param>
+    /// <param name="category">The page category; <c>Brand</c> by default.</param>
+    /// <param name="tasks">The user's tasks on the page; <c>ANALYZE, ADVERTISE, MODERATE, CREATE_CONTENT, MANAGE</c> when null.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="ArgumentException">The user does not exist.</exception>
+    public EmulatedPage CreatePage(string userId, string? name = null, string category = "Brand", IEnumerable<string>? tasks = null)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _engine.AddPage(userId, name, category, tasks?.ToArray() ?? DefaultTasks);
+    }
+
+    /// <summary>Mints the single-use authorization code Facebook Login would send to <paramref name="redirectUri"/>; it expires after <see cref="GraphTokenEmulatorOptions.CodeLifetime"/>.</summary>
+    /// <param name="userId">The user who logged in.</param>
+    /// <param name="redirectUri">The redirect URI of the login dialog; the exchange must use the same one.</param>
+    /// <returns>The code.</returns>
+    /// <exception cref="ArgumentException">The user does not exist.</exception>
+    public string CreateAuthorizationCode(string userId, Uri redirectUri)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(redirectUri);
+        return _engine.CreateAuthorizationCode(userId, redirectUri);
+    }
+
+    /// <summary>Issues another user token directly, e.g. to seed a token store with many long-lived tokens.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="longLived">True for a long-lived token (about 60 days), false for a short-lived one.</param>
+    /// <returns>The token.</returns>
+    /// <exception cref="ArgumentException">The user does not exist.</exception>
+    public string IssueUserToken(string userId, bool longLived = true)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _engine.IssueUserToken(userId, longLived);
+    }
+
+    /// <summary>What the emulator knows about a token it issued; null for a token it never issued.</summary>
+    /// <param name="accessToken">The token.</param>
+    /// <returns>The token's state, or null.</returns>
+    public EmulatedToken? FindToken(string accessToken)
+    {
+        ArgumentNullException.ThrowIfNull(accessToken);
+        return _engine.FindToken(accessToken);
+    }
+
+    /// <summary>
+    /// Makes every token the user holds so far (user and page tokens) fail with error 190 and the reason's subcode,
+    /// as after a password change, logout, app removal, checkpoint or expiry. Tokens issued later work again.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="reason">Why; the value is Graph's subcode.</param>
+    /// <returns>How many tokens were invalidated.</returns>
+    /// <exception cref="ArgumentException">The user does not exist.</exception>
+    public int InvalidateUserTokens(string userId, TokenInvalidationReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _engine.InvalidateUserTokens(userId, reason);
+    }
+
+    /// <summary>Invalidates one token (and the page tokens derived from it).</summary>
+    /// <param name="accessToken">The token.</param>
+    /// <param name="reason">Why; the value is Graph's subcode.</param>
+    /// <returns>False when the emulator never issued the token.</returns>
+    public bool InvalidateToken(string accessToken, TokenInvalidationReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(accessToken);
+        return _engine.InvalidateToken(accessToken, reason);
+    }
+
+    /// <summary>How many calls an endpoint received since the start or the last <see cref="ResetCallCounts"/>, faulted ones included.</summary>
+    /// <param name="endpoint">The endpoint; operations inside a batch count for their own endpoint too.</param>
+    /// <returns>The count.</returns>
+    public int GetCallCount(GraphEndpoint endpoint) => _engine.GetCallCount(endpoint);
+
+    /// <summary>Sets every call count back to zero.</summary>
+    public void ResetCallCounts() => _engine.ResetCallCounts();
+
+    /// <summary>
+    /// Creates an in-memory handler that answers like Graph without a socket. Plug it into the FbTokens client with
+    /// <c>builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() =&gt; emulator.CreateHttpMessageHandler())</c>
+    /// or <c>UseGraphTokenEmulator</c>. A reset connection surfaces as <see cref="HttpRequestException"/>.
+    /// </summary>
+    /// <returns>A new handler over the emulator's shared state; disposing it leaves the emulator running.</returns>
+    public HttpMessageHandler CreateHttpMessageHandler() => new InMemoryGraphHandler(_engine);
+
+    /// <summary>Starts the Kestrel host on <c>127.0.0.1</c> (only) and returns its base address; idempotent.</summary>
+    /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The base address, also in <see cref="BaseAddress"/>.</returns>
+    public async Task<Uri> StartServerAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        await _serverGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _server ??= await KestrelGraphHost.StartAsync(_engine, port, cancellationToken).ConfigureAwait(false);
+            return _server.BaseAddress;
+        }
+        finally
+        {
+            _serverGate.Release();
+        }
+    }
+
+    /// <summary>Stops the Kestrel host, if started. The in-memory handlers and the state stay usable.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _serverGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync().ConfigureAwait(false);
+                _server = null;
+            }
+        }
+        finally
+        {
+            _serverGate.Release();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace FbTokens.Testing.Internal;
+
+internal sealed class AppState(EmulatedApp app)
+{
+    public EmulatedApp App { get; } = app;
+
+    /// <summary>Call times within the last rolling hour, oldest first (for <c>X-App-Usage</c> and the budget).</summary>
+    public Queue<DateTimeOffset> RecentCalls { get; } = new();
+}
+
+internal sealed class UserState(string id, string name, string appId, IReadOnlyList<string> scopes, DateTimeOffset dataAccessExpiresAt)
+{
+    public string Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public string AppId { get; } = appId;
+
+    public IReadOnlyList<string> Scopes { get; } = scopes;
+
+    public DateTimeOffset DataAccessExpiresAt { get; set; } = dataAccessExpiresAt;
+
+    public List<EmulatedPage> Pages { get; } = [];
+
+    public List<TokenState> Tokens { get; } = [];
+
+    public HashSet<string> MachineIds { get; } = new(StringComparer.Ordinal);
+}
+
+internal sealed class TokenState
+{
+    public required string Value { get; init; }
+
+    public required EmulatedTokenKind Kind { get; init; }
+
+    public required string AppId { get; init; }
+
+    public string? UserId { get; init; }
+
+    public string? PageId { get; init; }
+
+    public bool IsLongLived { get; init; }
+
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public DateTimeOffset? DataAccessExpiresAt { get; init; }
+
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    public string? MachineId { get; init; }
+
+    /// <summary>Set when the token was invalidated (subcode); never cleared, as on Graph.</summary>
+    public TokenInvalidationReason? InvalidatedBecause { get; set; }
+
+    /// <summary>Page tokens derived from this user token, by page id: Graph hands out the same one each time.</summary>
+    public Dictionary<string, TokenState> PageTokens { get; } = new(StringComparer.Ordinal);
+
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+
+    public EmulatedToken ToPublic() => new(Kind, AppId, UserId, PageId, IsLongLived, IssuedAt, ExpiresAt, DataAccessExpiresAt, Scopes, InvalidatedBecause, MachineId);
+}
+
+internal sealed class CodeState
+{
+    public required string Value { get; init; }
+
+    public required string AppId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string RedirectUri { get; init; }
+
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>True for <c>oauth/client_code</c> codes, redeemed without the app secret.</summary>
+    public bool IsClientCode { get; init; }
+
+    public bool Used { get; set; }
+}
+
+internal sealed record PendingFault(EmulatorFault Fault, GraphEndpoint? Endpoint)
+{
+    public int Remaining { get; set; }
+}
+
+internal enum ThrottleTarget
+{
+    App,
+    User,
+    Page,
+}
+
+internal sealed record Throttle(ThrottleTarget Target, string Id, int Code, DateTimeOffset Until, bool SendRetryAfter);
+
+/// <summary>Random values shaped like Graph's: tokens start with <c>EAA</c>, codes with <c>AQ</c>.</summary>
+internal static class RandomValues
+{
+    private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const string Hex = "0123456789abcdef";
+
+    public static string UserToken() => "EAAG" + RandomNumberGenerator.GetString(Alphanumeric, 180);
+
+    public static string PageToken() => "EAAG" + RandomNumberGenerator.GetString(Alphanumeric, 200);
+
+    public static string AppTokenSuffix() => RandomNumberGenerator.GetString(Alphanumeric, 27);
+
+    public static string Code() => "AQ" + RandomNumberGenerator.GetString(Alphanumeric, 340);
+
+    public static string MachineId() => RandomNumberGenerator.GetString(Alphanumeric, 24);
+
+    public static string Secret() => RandomNumberGenerator.GetString(Hex, 32);
+
+    public static string FbTraceId() => RandomNumberGenerator.GetString(Alphanumeric, 11);
+
+    public static string Digits(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
