@@ -81,13 +81,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         {
             foreach (var entry in page.Data)
             {
-                yield return new PageTokenResponse(
-                    entry.Id,
-                    entry.Name,
-                    entry.AccessToken,
-                    entry.Category,
-                    entry.CategoryList is { Count: > 0 } categories ? categories.ConvertAll(c => new PageCategory(c.Id, c.Name)) : [],
-                    entry.Tasks is { Count: > 0 } tasks ? tasks : []);
+                yield return PayloadMapper.ToResponse(entry);
             }
 
             if (!pager.TryGetNext(page.Paging, out var nextUrl, out var keptQuery))
@@ -150,7 +144,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .AddSecret("access_token", string.Concat(_options.AppId, "|", secret));
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
-        return DebugTokenMapper.ToResponse(envelope.Data, request.Sensitive);
+        return PayloadMapper.ToResponse(envelope.Data, request.Sensitive);
     }
 
     public async Task<AccessTokenResponse> GetAppAccessTokenAsync(CancellationToken cancellationToken = default)
@@ -301,7 +295,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private LongLivedTokenResponse ToLongLived(TokenPayload payload)
     {
         var (expiresIn, expiresAt) = Expiry(payload.ExpiresIn);
-        return new LongLivedTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt, payload.MachineId);
+        return PayloadMapper.ToLongLived(payload, expiresIn, expiresAt);
     }
 
     private (TimeSpan? ExpiresIn, DateTimeOffset? ExpiresAt) Expiry(long? seconds)

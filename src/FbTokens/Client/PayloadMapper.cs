@@ -1,8 +1,19 @@
 namespace FbTokens.Internal;
 
-/// <summary>Maps Graph's <c>debug_token</c> data to <see cref="DebugTokenResponse"/>.</summary>
-internal static class DebugTokenMapper
+/// <summary>Maps Graph's payloads to the public records.</summary>
+internal static class PayloadMapper
 {
+    public static PageTokenResponse ToResponse(PagePayload entry) => new(
+        entry.Id,
+        entry.Name,
+        entry.AccessToken,
+        entry.Category,
+        entry.CategoryList is { Count: > 0 } categories ? categories.ConvertAll(c => new PageCategory(c.Id, c.Name)) : [],
+        entry.Tasks is { Count: > 0 } tasks ? tasks : []);
+
+    public static LongLivedTokenResponse ToLongLived(TokenPayload payload, TimeSpan? expiresIn, DateTimeOffset? expiresAt) =>
+        new(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt, payload.MachineId);
+
     public static DebugTokenResponse ToResponse(DebugTokenPayload data, SensitiveValues sensitive) => new(
         data.AppId ?? string.Empty,
         data.Type,
