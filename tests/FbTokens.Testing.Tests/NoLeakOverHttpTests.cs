@@ -34,7 +34,7 @@ public sealed class NoLeakOverHttpTests
             o.PageSize = 2;
             o.Resilience.BaseDelay = TimeSpan.Zero;
             o.Resilience.MaxRetryAttempts = 1;
-        });
+        }).HttpClientBuilder.AddDefaultLogger();
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IGraphTokenClient>();
         var user = emulator.CreateTestUser();

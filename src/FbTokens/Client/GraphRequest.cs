@@ -2,20 +2,15 @@ using System.Text;
 
 namespace FbTokens.Internal;
 
-/// <summary>The keys FbTokens sets on each <see cref="HttpRequestMessage"/> so the pipeline can tell operations apart.</summary>
+/// <summary>How the pipeline finds the <see cref="GraphRequest"/> behind an <see cref="HttpRequestMessage"/>.</summary>
 internal static class GraphRequestOptions
 {
-    /// <summary>The operation name, e.g. <c>ExchangeCode</c>.</summary>
-    public static readonly HttpRequestOptionsKey<string> Operation = new("FbTokens.Operation");
+    /// <summary>The request's description: operation, endpoint template, single-use flag and attempt count.</summary>
+    public static readonly HttpRequestOptionsKey<GraphRequest> Request = new("FbTokens.Request");
 
-    /// <summary>True when the request spends a single-use code and must not be sent twice.</summary>
-    public static readonly HttpRequestOptionsKey<bool> SingleUse = new("FbTokens.SingleUse");
-
-    /// <summary>The endpoint as a template without ids or query, e.g. <c>{user-id}/accounts</c>: safe for logs and tags.</summary>
-    public static readonly HttpRequestOptionsKey<string> Endpoint = new("FbTokens.Endpoint");
-
-    /// <summary>How many HTTP attempts the request has made so far.</summary>
-    public static readonly HttpRequestOptionsKey<AttemptCounter> Attempts = new("FbTokens.Attempts");
+    /// <summary>The <see cref="GraphRequest"/> a message was built from, or null for a message FbTokens did not build.</summary>
+    public static GraphRequest? Of(HttpRequestMessage? message) =>
+        message is not null && message.Options.TryGetValue(Request, out var request) ? request : null;
 }
 
 /// <summary>
@@ -44,7 +39,13 @@ internal sealed class GraphRequest
     /// <summary>The token the request acts with or on, for a masked fingerprint at Trace.</summary>
     public string? Token { get; set; }
 
-    public AttemptCounter Attempts { get; } = new();
+    private int _attempts;
+
+    /// <summary>How many HTTP attempts the request has made so far.</summary>
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>Counts one more attempt and returns its number (1 for the first).</summary>
+    public int StartAttempt() => Interlocked.Increment(ref _attempts);
 
     public HttpMethod Method { get; }
 
@@ -67,26 +68,29 @@ internal sealed class GraphRequest
         return Add(name, value);
     }
 
-    public HttpRequestMessage ToHttpRequestMessage(Uri graphBase, string version)
+    public HttpRequestMessage ToHttpRequestMessage(Uri graphBase, string version) => ToHttpRequestMessage(VersionedBase(graphBase, version));
+
+    /// <summary><c>{base}/{version}/</c>, computed once per client.</summary>
+    public static string VersionedBase(Uri graphBase, string version)
     {
         var baseText = graphBase.AbsoluteUri;
-        var builder = new StringBuilder(baseText.Length + 64);
-        builder.Append(baseText);
-        if (!baseText.EndsWith('/'))
-        {
-            builder.Append('/');
-        }
+        return string.Concat(baseText, baseText.EndsWith('/') ? string.Empty : "/", version, "/");
+    }
 
-        builder.Append(version).Append('/').Append(Path);
+    /// <summary>Builds the message under <paramref name="versionedBase"/> (see <see cref="VersionedBase"/>).</summary>
+    public HttpRequestMessage ToHttpRequestMessage(string versionedBase)
+    {
         HttpRequestMessage message;
         if (Method == HttpMethod.Get)
         {
+            var builder = new StringBuilder(versionedBase.Length + Path.Length + 256);
+            builder.Append(versionedBase).Append(Path);
             AppendQuery(builder, _parameters, first: true);
             message = new HttpRequestMessage(HttpMethod.Get, new Uri(builder.ToString(), UriKind.Absolute));
         }
         else
         {
-            message = new HttpRequestMessage(Method, new Uri(builder.ToString(), UriKind.Absolute))
+            message = new HttpRequestMessage(Method, new Uri(versionedBase + Path, UriKind.Absolute))
             {
                 Content = new FormUrlEncodedContent(_parameters),
             };
@@ -109,10 +113,7 @@ internal sealed class GraphRequest
 
     private void Tag(HttpRequestMessage message)
     {
-        message.Options.Set(GraphRequestOptions.Operation, Operation);
-        message.Options.Set(GraphRequestOptions.SingleUse, SingleUse);
-        message.Options.Set(GraphRequestOptions.Endpoint, Endpoint);
-        message.Options.Set(GraphRequestOptions.Attempts, Attempts);
+        message.Options.Set(GraphRequestOptions.Request, this);
     }
 
     private static bool AppendQuery(StringBuilder builder, IEnumerable<KeyValuePair<string, string>> parameters, bool first)

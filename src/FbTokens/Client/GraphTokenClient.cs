@@ -17,15 +17,19 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private readonly FbTokensOptions _options;
     private readonly AppSecretProof _proof;
     private readonly TimeProvider _timeProvider;
+    private readonly GraphUsageThrottle _throttle;
     private readonly ILogger _logger;
+    private readonly string _versionedBase;
 
-    public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider, ILogger<GraphTokenClient> logger)
+    public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider, GraphUsageThrottle throttle, ILogger<GraphTokenClient> logger)
     {
         _httpClient = httpClient;
         _options = options.Value;
         _proof = proof;
         _timeProvider = timeProvider;
+        _throttle = throttle;
         _logger = logger;
+        _versionedBase = GraphRequest.VersionedBase(_options.GraphBaseAddress, _options.GraphApiVersion);
     }
 
     public async Task<AccessTokenResponse> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken = default)
@@ -74,7 +78,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         var request = NewAccountsRequest(userId, userAccessToken)
             .Add("fields", PageFields)
             .Add("limit", _options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var message = request.ToHttpRequestMessage(_options.GraphBaseAddress, _options.GraphApiVersion);
+        using var message = request.ToHttpRequestMessage(_versionedBase);
         var page = await SendAsync(request, message, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
 
         while (true)
@@ -172,17 +176,18 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return request;
     }
 
-    private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        where T : class
-    {
-        using var message = request.ToHttpRequestMessage(_options.GraphBaseAddress, _options.GraphApiVersion);
-        return await SendAsync(request, message, typeInfo, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class =>
+        SendAsync(request, null, typeInfo, cancellationToken);
 
-    private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="prebuilt"/>, or the message built from <paramref name="request"/>, and reads the payload.</summary>
+    private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage? prebuilt, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
-        using var activity = GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal);
+        var message = prebuilt ?? request.ToHttpRequestMessage(_versionedBase);
+        using var owned = prebuilt is null ? message : null;
+        // No name is built, nor tag set, unless someone listens.
+        using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal) : null;
         activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
         activity?.SetTag(GraphTelemetry.EndpointTag, request.Endpoint);
         if (request.Token is { } token && _logger.IsEnabled(LogLevel.Trace))
@@ -196,13 +201,14 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         int? status = null;
         try
         {
+            await _throttle.WaitIfThrottledAsync(request.Operation, cancellationToken).ConfigureAwait(false);
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
             var result = await GraphResponseReader.ReadAsync(response, typeInfo, request, _timeProvider, cancellationToken).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 var elapsed = Elapsed(started);
-                Log.OperationSucceeded(_logger, request.Operation, request.Endpoint, status.Value, elapsed, request.Attempts.Value);
+                Log.OperationSucceeded(_logger, request.Operation, request.Endpoint, status.Value, elapsed, request.Attempts);
             }
 
             return result;
@@ -239,7 +245,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
             if (_logger.IsEnabled(LogLevel.Warning))
             {
-                Log.OperationAborted(_logger, request.Operation, request.Endpoint, ex.GetType().Name, Elapsed(started), request.Attempts.Value);
+                Log.OperationAborted(_logger, request.Operation, request.Endpoint, ex.GetType().Name, Elapsed(started), request.Attempts);
             }
 
             throw;
@@ -251,7 +257,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             GraphTelemetry.Operations.Add(1, operationTag, outcomeTag);
             GraphTelemetry.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, operationTag, outcomeTag);
             activity?.SetTag(GraphTelemetry.OutcomeTag, outcome);
-            activity?.SetTag(GraphTelemetry.AttemptTag, request.Attempts.Value);
+            activity?.SetTag(GraphTelemetry.AttemptTag, request.Attempts);
             if (status is { } s)
             {
                 activity?.SetTag(GraphTelemetry.StatusTag, s);
@@ -286,7 +292,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         }
         else if (_logger.IsEnabled(LogLevel.Warning))
         {
-            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, ex.Code, ex.Subcode, ex.FbTraceId, Elapsed(started), request.Attempts.Value);
+            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, ex.Code, ex.Subcode, ex.FbTraceId, Elapsed(started), request.Attempts);
         }
     }
 

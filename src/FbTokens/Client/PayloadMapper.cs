@@ -4,12 +4,18 @@ namespace FbTokens.Internal;
 internal static class PayloadMapper
 {
     public static PageTokenResponse ToResponse(PagePayload entry) => new(
-        entry.Id,
-        entry.Name,
-        entry.AccessToken,
+        entry.Id ?? throw Missing("id"),
+        entry.Name ?? throw Missing("name"),
+        entry.AccessToken ?? throw Missing("access_token"),
         entry.Category,
-        entry.CategoryList is { Count: > 0 } categories ? categories.ConvertAll(c => new PageCategory(c.Id, c.Name)) : [],
+        entry.CategoryList is { Count: > 0 } categories ? categories.ConvertAll(ToCategory) : [],
         entry.Tasks is { Count: > 0 } tasks ? tasks : []);
+
+    private static PageCategory ToCategory(CategoryPayload c) =>
+        new(c.Id ?? throw Missing("category_list.id"), c.Name ?? throw Missing("category_list.name"));
+
+    private static GraphProtocolException Missing(string field) =>
+        new($"Graph's /accounts response has a page without the required field '{field}'.", System.Net.HttpStatusCode.OK);
 
     public static LongLivedTokenResponse ToLongLived(TokenPayload payload, TimeSpan? expiresIn, DateTimeOffset? expiresAt) =>
         new(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt, payload.MachineId);

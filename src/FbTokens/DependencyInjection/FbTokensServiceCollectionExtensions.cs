@@ -58,6 +58,7 @@ public static class FbTokensServiceCollectionExtensions
         services.TryAddSingleton<AppSecretProof>();
         services.TryAddSingleton<GraphUsageTracker>();
         services.TryAddSingleton<IGraphUsageMonitor>(sp => sp.GetRequiredService<GraphUsageTracker>());
+        services.TryAddSingleton<GraphUsageThrottle>();
 
         var httpClientBuilder = services.AddHttpClient<IGraphTokenClient, GraphTokenClient>(HttpClientName);
         GraphResiliencePipeline.AddTo(httpClientBuilder);

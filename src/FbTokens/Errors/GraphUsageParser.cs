@@ -18,8 +18,9 @@ internal static class GraphUsageParser
         return app is null && buc.Count == 0 && ad is null ? null : new GraphUsage(app, buc, ad);
     }
 
+    // The non-validating view reads the raw value without parsing or allocating when the header is absent.
     private static string? First(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
     internal static AppUsage? ParseApp(string? json)
     {

@@ -11,17 +11,17 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker) : Delegatin
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var operation = request.Options.TryGetValue(GraphRequestOptions.Operation, out var op) ? op : "request";
-        var attempt = request.Options.TryGetValue(GraphRequestOptions.Attempts, out var counter) ? Interlocked.Increment(ref counter.Value) : 1;
-        var endpoint = request.Options.TryGetValue(GraphRequestOptions.Endpoint, out var ep) ? ep : "unknown";
+        var graphRequest = GraphRequestOptions.Of(request);
+        var operation = graphRequest?.Operation ?? "request";
+        var attempt = graphRequest?.StartAttempt() ?? 1;
 
-        using var activity = GraphTelemetry.Source.StartActivity("FbTokens attempt", ActivityKind.Client);
+        using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens attempt", ActivityKind.Client) : null;
         if (activity is not null)
         {
             activity.SetTag(GraphTelemetry.OperationTag, operation);
             activity.SetTag(GraphTelemetry.AttemptTag, attempt);
             activity.SetTag(GraphTelemetry.MethodTag, request.Method.Method);
-            activity.SetTag(GraphTelemetry.EndpointTag, endpoint);
+            activity.SetTag(GraphTelemetry.EndpointTag, graphRequest?.Endpoint);
             activity.SetTag("server.address", request.RequestUri?.Host);
         }
 
@@ -49,10 +49,4 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker) : Delegatin
             throw;
         }
     }
-}
-
-/// <summary>A mutable counter carried on the request across attempts.</summary>
-internal sealed class AttemptCounter
-{
-    public int Value;
 }

@@ -11,8 +11,9 @@ using Polly.Timeout;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// The handlers on the FbTokens <see cref="HttpClient"/>, outermost first: usage throttle → resilience pipeline
-/// (total timeout → retry → circuit breaker → attempt timeout) → per-attempt telemetry.
+/// The handlers on the FbTokens <see cref="HttpClient"/>, outermost first: resilience pipeline (total timeout →
+/// retry → circuit breaker → attempt timeout) → per-attempt telemetry. Usage throttling runs before the client
+/// sends (<see cref="GraphUsageThrottle"/>).
 /// </summary>
 internal static class GraphResiliencePipeline
 {
@@ -22,7 +23,10 @@ internal static class GraphResiliencePipeline
     {
         // The pipeline owns timeouts; HttpClient's own 100 s timeout would cut across them.
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddHttpMessageHandler(sp => ActivatorUtilities.CreateInstance<GraphUsageThrottleHandler>(sp));
+
+        // FbTokens logs every operation and attempt itself (event ids 1000–1009), without URLs; the factory's
+        // default request logging would only repeat that, with paths. A host can add it back: AddDefaultLogger().
+        builder.RemoveAllLoggers();
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
         {
             if (context.ServiceProvider.GetService<ResiliencePipelineReplacement>() is { } replacement)
@@ -98,10 +102,10 @@ internal static class GraphResiliencePipeline
     }
 
     internal static string OperationOf(HttpRequestMessage? request) =>
-        request is not null && request.Options.TryGetValue(GraphRequestOptions.Operation, out var operation) ? operation : "request";
+        GraphRequestOptions.Of(request)?.Operation ?? "request";
 
     internal static string EndpointOf(HttpRequestMessage? request) =>
-        request is not null && request.Options.TryGetValue(GraphRequestOptions.Endpoint, out var endpoint) ? endpoint : "unknown";
+        GraphRequestOptions.Of(request)?.Endpoint ?? "unknown";
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception ? exception.GetType().Name : "HTTP " + (int)(outcome.Result?.StatusCode ?? 0);
@@ -121,7 +125,7 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
     public async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
         var request = context.GetRequestMessage();
-        var singleUse = request is not null && request.Options.TryGetValue(GraphRequestOptions.SingleUse, out var flag) && flag;
+        var singleUse = GraphRequestOptions.Of(request)?.SingleUse == true;
 
         if (outcome.Exception is { } exception)
         {

@@ -27,18 +27,19 @@ internal sealed class AccountsPayload
 
 internal sealed class PagePayload
 {
-    [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("name")] public required string Name { get; init; }
-    [JsonPropertyName("access_token")] public required string AccessToken { get; init; }
-    [JsonPropertyName("category")] public string? Category { get; init; }
-    [JsonPropertyName("category_list")] public List<CategoryPayload>? CategoryList { get; init; }
-    [JsonPropertyName("tasks")] public List<string>? Tasks { get; init; }
+    // Not `required`: checked by PayloadMapper, which keeps the hot 100-pages-per-response path lean.
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("access_token")] public string? AccessToken { get; set; }
+    [JsonPropertyName("category")] public string? Category { get; set; }
+    [JsonPropertyName("category_list")] public List<CategoryPayload>? CategoryList { get; set; }
+    [JsonPropertyName("tasks")] public List<string>? Tasks { get; set; }
 }
 
 internal sealed class CategoryPayload
 {
-    [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
 }
 
 internal sealed class PagingPayload

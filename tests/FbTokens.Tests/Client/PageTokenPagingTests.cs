@@ -145,3 +145,26 @@ public sealed class PageTokenPagingTests : IDisposable
         Assert.Equal(TokenErrorReason.PasswordChanged, error.Reason);
     }
 }
+
+public sealed class PageTokenPayloadTests : IDisposable
+{
+    private readonly GraphTestHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Theory]
+    [InlineData("""{"data":[{"name":"A","access_token":"EAAGm0PageTokenabcdefghij"}]}""")]
+    [InlineData("""{"data":[{"id":"1","access_token":"EAAGm0PageTokenabcdefghij"}]}""")]
+    [InlineData("""{"data":[{"id":"1","name":"A"}]}""")]
+    [InlineData("""{"data":[{"id":"1","name":"A","access_token":"EAAGm0PageTokenabcdefghij","category_list":[{"name":"Brand"}]}]}""")]
+    [InlineData("""{"paging":{}}""")]
+    public async Task A_page_without_a_required_field_is_a_protocol_error(string body)
+    {
+        _host.On(HttpMethod.Get, "me/accounts", body);
+
+        var error = await Assert.ThrowsAsync<GraphProtocolException>(() => _host.Client.GetPageTokensAsync("me", GraphPayloads.LongLivedToken).ToListAsync().AsTask());
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, error.StatusCode);
+        Assert.DoesNotContain("EAAGm0PageToken", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -55,7 +55,13 @@ public sealed class NoLeakTests
         using var capture = new TelemetryCapture();
         using var host = new GraphTestHost(
             o => o.Resilience.MaxRetryAttempts = 2,
-            fb => fb.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(capture)));
+            fb =>
+            {
+                fb.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
+
+                // FbTokens removes IHttpClientFactory's request logging; a host may add it back, and it must not leak either.
+                fb.HttpClientBuilder.AddDefaultLogger();
+            });
         Answer(host, scenario);
         var client = host.Client;
         var exceptions = new List<string>();

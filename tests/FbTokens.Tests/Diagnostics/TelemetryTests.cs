@@ -104,6 +104,17 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_factory_request_logging_is_off_by_default_as_FbTokens_logs_every_attempt_itself()
+    {
+        _host.On(HttpMethod.Get, "debug_token", DebugValid);
+
+        await _host.Client.DebugTokenAsync(LongLivedToken);
+
+        Assert.DoesNotContain(_capture.Logs, l => l.Category.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        Assert.Contains(_capture.Logs, l => l.Category.StartsWith("FbTokens", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Event_ids_are_stable()
     {
         var ids = typeof(IGraphTokenClient).Assembly.GetType("FbTokens.Internal.Log")!
