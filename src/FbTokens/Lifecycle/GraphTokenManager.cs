@@ -20,6 +20,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
     private readonly ConcurrentDictionary<TokenKey, DateTimeOffset> _retryNotBefore = new();
     private readonly CancellationTokenSource _stopping = new();
     private StoredToken? _appToken;
+    private int _disposed;
 
     public GraphTokenManager(
         IServiceProvider services,
@@ -152,9 +153,15 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         OwnerUserId = user.Key.SubjectId,
     };
 
-    public async Task<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default)
+    public Task<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
+        // Argument errors surface at the call, not at the first await.
         CheckKey(key);
+        return GetTokenCoreAsync(key, cancellationToken);
+    }
+
+    private async Task<StoredToken> GetTokenCoreAsync(TokenKey key, CancellationToken cancellationToken)
+    {
         if (key.Kind == TokenKind.App)
         {
             return await GetAppTokenAsync(key, cancellationToken).ConfigureAwait(false);
@@ -470,7 +477,11 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
 
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        // Registered under two service types, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 }
