@@ -23,13 +23,29 @@ internal sealed class TokenValidationService : BackgroundService
         _logger = logger;
     }
 
+    private DateTimeOffset _firstRun;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Fixed when the host starts, not when ExecuteAsync gets a thread (on .NET 10 it runs on the thread pool).
+        _firstRun = _timeProvider.GetUtcNow() + _options.SweepStartDelay;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(_options.SweepStartDelay, _timeProvider, stoppingToken).ConfigureAwait(false);
+            // A fixed schedule (start + delay + n × interval) that does not drift by the length of each sweep.
+            var next = _firstRun;
             while (!stoppingToken.IsCancellationRequested)
             {
+                var wait = next - _timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+
                 try
                 {
                     await _sweeper.SweepAsync(stoppingToken).ConfigureAwait(false);
@@ -39,7 +55,13 @@ internal sealed class TokenValidationService : BackgroundService
                     LifecycleLog.SweepFailed(_logger, ex);
                 }
 
-                await Task.Delay(_options.SweepInterval, _timeProvider, stoppingToken).ConfigureAwait(false);
+                // A sweep longer than an interval skips the runs it overlapped rather than queueing them.
+                next += _options.SweepInterval;
+                var now = _timeProvider.GetUtcNow();
+                while (next < now)
+                {
+                    next += _options.SweepInterval;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

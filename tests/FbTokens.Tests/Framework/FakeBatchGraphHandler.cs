@@ -19,6 +19,9 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
 
     public int LargestBatch { get; private set; }
 
+    /// <summary>Released once per request, so a test can wait for the next one without sleeping.</summary>
+    public SemaphoreSlim RequestSeen { get; } = new(0);
+
     /// <summary>Input tokens to answer with <c>null</c> once (Graph did not complete them).</summary>
     public ConcurrentDictionary<string, bool> IncompleteOnce { get; } = new();
 
@@ -81,8 +84,12 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
         }
 
         answer.Append(']');
+        RequestSeen.Release();
         return GraphPayloads.Json(HttpStatusCode.OK, answer.ToString());
     }
+
+    /// <summary>Lets a MockHttp fallback delegate batch requests here.</summary>
+    public Task<HttpResponseMessage> SendAsyncPublic(HttpRequestMessage request) => SendAsync(request, CancellationToken.None);
 
     private static string UserOf(string token)
     {
