@@ -1,0 +1,162 @@
+using System.Diagnostics.CodeAnalysis;
+using FbTokens.Internal;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens;
+
+/// <summary>Registers the token lifecycle: store, manager, observers, at-rest protection and the validation sweep.</summary>
+public static class FbTokensLifecycleBuilderExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IGraphTokenManager"/>, <see cref="InMemoryTokenStore"/> as the <see cref="ITokenStore"/>
+    /// unless one is registered (before or after), and <see cref="TokenManagerOptions"/> validated at start-up.
+    /// Safe to call more than once.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <param name="configure">Sets the options, if given.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder AddTokenManager(this IFbTokensBuilder builder, Action<TokenManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(TokenManagerMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<TokenManagerMarker>();
+        services.AddOptions<TokenManagerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton<TokenLifecycleNotifier>();
+        services.TryAddSingleton<GraphTokenManager>();
+        services.TryAddSingleton<IGraphTokenManager>(sp => sp.GetRequiredService<GraphTokenManager>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces the <see cref="ITokenStore"/> with <typeparamref name="TStore"/> (a singleton). Call it before
+    /// <see cref="ProtectTokensWithDataProtection"/>.
+    /// </summary>
+    /// <typeparam name="TStore">The store implementation.</typeparam>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder UseTokenStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IFbTokensBuilder builder)
+        where TStore : class, ITokenStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenManager();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a host-implemented <see cref="ITokenLifecycleObserver"/> (a singleton); any number may be added.
+    /// </summary>
+    /// <typeparam name="TObserver">The observer implementation.</typeparam>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder AddTokenLifecycleObserver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TObserver>(this IFbTokensBuilder builder)
+        where TObserver : class, ITokenLifecycleObserver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenManager();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenLifecycleObserver, TObserver>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Encrypts every token value with ASP.NET Core Data Protection before it reaches the registered
+    /// <see cref="ITokenStore"/>, whichever it is. Call it after choosing the store, and register Data Protection itself
+    /// (<c>services.AddDataProtection()</c>, with a shared key ring when several instances share the store).
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder ProtectTokensWithDataProtection(this IFbTokensBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenManager();
+        var services = builder.Services;
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService);
+        if (inner is null || inner.ImplementationFactory?.Target is ProtectedStoreFactory)
+        {
+            return builder;
+        }
+
+        services.Remove(inner);
+        services.Add(ServiceDescriptor.Describe(typeof(ITokenStore), new ProtectedStoreFactory(inner).Create, inner.Lifetime));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the validation sweep: a hosted service that every <see cref="TokenManagerOptions.SweepInterval"/> checks
+    /// every stored token with batched <c>debug_token</c> calls (50 per request), marks and reports invalid ones,
+    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <param name="configure">Sets the options, if given.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder AddTokenValidationSweep(this IFbTokensBuilder builder, Action<TokenManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenManager(configure);
+        builder.Services.TryAddSingleton<GraphBatchDebugClient>();
+        builder.Services.TryAddSingleton<TokenSweeper>();
+        builder.Services.AddHostedService<TokenValidationService>();
+        return builder;
+    }
+
+    private sealed class ProtectedStoreFactory(ServiceDescriptor inner)
+    {
+        public DataProtectedTokenStore Create(IServiceProvider services)
+        {
+            var provider = services.GetService<IDataProtectionProvider>()
+                ?? throw new InvalidOperationException("ProtectTokensWithDataProtection() needs ASP.NET Core Data Protection: call services.AddDataProtection().");
+            return new DataProtectedTokenStore(CreateInner(services), provider);
+        }
+
+        [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "ImplementationType comes from a registration, which keeps its constructors.")]
+        private ITokenStore CreateInner(IServiceProvider services) =>
+            (ITokenStore)(inner.ImplementationInstance
+                ?? inner.ImplementationFactory?.Invoke(services)
+                ?? ActivatorUtilities.CreateInstance(services, inner.ImplementationType!));
+    }
+}
+
+/// <summary>Registers the handler that attaches Graph tokens to a host's own Graph <see cref="HttpClient"/>.</summary>
+public static class GraphAccessTokenHttpClientBuilderExtensions
+{
+    /// <summary>
+    /// Adds a handler to the host's own Graph <see cref="HttpClient"/> that attaches the token each request names
+    /// (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>, else <paramref name="defaultKey"/>) and its
+    /// <c>appsecret_proof</c> as query parameters. When Graph rejects the token it is marked, replaced where possible
+    /// (a newer stored token, a page token fetched again) and the request retried once. Requests naming no token pass
+    /// through untouched; a token is never attached to a host other than <see cref="FbTokensOptions.GraphBaseAddress"/>.
+    /// Needs <c>AddFbTokens(...).AddTokenManager()</c>. Do not add it to the FbTokens client itself.
+    /// </summary>
+    /// <param name="builder">The builder of the host's Graph client.</param>
+    /// <param name="defaultKey">The token for requests that name none; null to pass those through.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
+            services.GetRequiredService<IGraphTokenManager>(),
+            services.GetRequiredService<AppSecretProof>(),
+            services.GetRequiredService<IOptions<FbTokensOptions>>(),
+            services.GetRequiredService<ILogger<GraphAccessTokenHandler>>(),
+            defaultKey));
+    }
+}
+
+internal sealed class TokenManagerMarker;

@@ -1,0 +1,151 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>
+/// Attaches the token the request names (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>) plus its
+/// <c>appsecret_proof</c>; when Graph rejects the token (190, 102 or a token subcode) it marks it, gets a replacement
+/// where one can be had, and retries once, disposing the rejected response.
+/// </summary>
+internal sealed class GraphAccessTokenHandler : DelegatingHandler
+{
+    private readonly IGraphTokenManager _manager;
+    private readonly AppSecretProof _proof;
+    private readonly FbTokensOptions _options;
+    private readonly ILogger _logger;
+    private readonly TokenKey? _defaultKey;
+
+    public GraphAccessTokenHandler(IGraphTokenManager manager, AppSecretProof proof, IOptions<FbTokensOptions> options, ILogger<GraphAccessTokenHandler> logger, TokenKey? defaultKey)
+    {
+        _manager = manager;
+        _proof = proof;
+        _options = options.Value;
+        _logger = logger;
+        _defaultKey = defaultKey;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = request.Options.TryGetValue(GraphTokenRequestExtensions.TokenKeyOption, out var requested) && requested is not null
+            ? requested
+            : _defaultKey;
+        if (key is null)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var token = await _manager.GetTokenAsync(key, cancellationToken).ConfigureAwait(false);
+        if (request.Content is not null)
+        {
+            // The request may be sent twice: its body must be replayable.
+            await LoadIntoBufferAsync(request.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        Attach(request, token);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var rejection = await ReadRejectionAsync(response, cancellationToken).ConfigureAwait(false);
+        if (rejection is null)
+        {
+            return response;
+        }
+
+        LifecycleLog.HandlerTokenRejected(_logger, key, rejection.Code, rejection.ErrorSubcode);
+        var reason = GraphErrorClassifier.ReasonFor(rejection.ErrorSubcode);
+        StoredToken? replacement;
+        if (_manager is GraphTokenManager manager)
+        {
+            replacement = await manager.RecoverRejectedTokenAsync(key, token.Version, reason, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _manager.MarkInvalidAsync(key, reason, token.Version, cancellationToken).ConfigureAwait(false);
+            replacement = null;
+        }
+
+        if (replacement is null || replacement.Value == token.Value)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        LifecycleLog.HandlerRetrying(_logger, key);
+        Attach(request, replacement);
+        var retried = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var second = await ReadRejectionAsync(retried, cancellationToken).ConfigureAwait(false);
+        if (second is not null)
+        {
+            // At most one retry: the replacement was rejected too, so it is marked and the response goes back as it is.
+            LifecycleLog.HandlerTokenRejected(_logger, key, second.Code, second.ErrorSubcode);
+            await _manager.MarkInvalidAsync(key, GraphErrorClassifier.ReasonFor(second.ErrorSubcode), replacement.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return retried;
+    }
+
+    private void Attach(HttpRequestMessage request, StoredToken token)
+    {
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        if (!uri.IsAbsoluteUri)
+        {
+            throw new InvalidOperationException("The request URI must be absolute (set HttpClient.BaseAddress or use an absolute URI).");
+        }
+
+        if (!IsGraphHost(uri))
+        {
+            // A token is never sent to any host but the configured Graph host.
+            throw new InvalidOperationException($"Refusing to attach a Graph token to a request for {uri.Host}: it is not the configured Graph host.");
+        }
+
+        var query = new StringBuilder();
+        foreach (var part in uri.Query.TrimStart('?').Split('&'))
+        {
+            if (part.Length == 0 || part.StartsWith("access_token=", StringComparison.Ordinal) || part.StartsWith("appsecret_proof=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            query.Append(query.Length == 0 ? '?' : '&').Append(part);
+        }
+
+        query.Append(query.Length == 0 ? '?' : '&').Append("access_token=").Append(Uri.EscapeDataString(token.Value));
+        if (_options.UseAppSecretProof && token.Key.Kind != TokenKind.App)
+        {
+            query.Append("&appsecret_proof=").Append(_proof.Compute(token.Value));
+        }
+
+        request.RequestUri = new Uri(uri.GetLeftPart(UriPartial.Path) + query + uri.Fragment, UriKind.Absolute);
+    }
+
+    private bool IsGraphHost(Uri uri) =>
+        string.Equals(uri.Host, _options.GraphBaseAddress.Host, StringComparison.OrdinalIgnoreCase)
+        && uri.Port == _options.GraphBaseAddress.Port
+        && string.Equals(uri.Scheme, _options.GraphBaseAddress.Scheme, StringComparison.OrdinalIgnoreCase);
+
+    private static Task LoadIntoBufferAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+#if NET9_0_OR_GREATER
+        return content.LoadIntoBufferAsync(cancellationToken);
+#else
+        cancellationToken.ThrowIfCancellationRequested();
+        return content.LoadIntoBufferAsync();
+#endif
+    }
+
+    /// <summary>Graph's error when the response says the token is unusable (and not merely a temporary fault); else null.</summary>
+    private static async Task<ErrorPayload?> ReadRejectionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode || (int)response.StatusCode >= 500)
+        {
+            return null;
+        }
+
+        // Buffered, so the caller can still read the body of a response handed back to it.
+        await LoadIntoBufferAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var error = GraphResponseReader.TryParseError(body);
+        return error is not null && error.IsTransient != true && GraphErrorClassifier.IsAuthError(error.Code, error.ErrorSubcode) ? error : null;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>The outcome of one <c>debug_token</c> operation in a batch.</summary>
+/// <param name="Response">What Graph said about the token; null when the operation did not complete.</param>
+/// <param name="Retry">True when Graph did not complete the operation (<c>null</c> entry, 5xx or transient error): send it again.</param>
+internal readonly record struct BatchDebugResult(DebugTokenResponse? Response, bool Retry);
+
+/// <summary>
+/// Checks up to 50 tokens per request with Graph's batch API: <c>POST {base}/</c> with the app token and
+/// <c>batch=[{"method":"GET","relative_url":"vNN.N/debug_token?input_token=…"},…]</c>. Uses the FbTokens named
+/// <see cref="HttpClient"/>, so the resilience pipeline (and any emulator handler) applies.
+/// </summary>
+internal sealed class GraphBatchDebugClient
+{
+    public const string OperationName = "BatchDebugToken";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly FbTokensOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private int _requestCount;
+
+    public GraphBatchDebugClient(IHttpClientFactory httpClientFactory, IOptions<FbTokensOptions> options, TimeProvider timeProvider)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>How many batch requests this client has sent.</summary>
+    public int RequestCount => Volatile.Read(ref _requestCount);
+
+    public async Task<BatchDebugResult[]> DebugAsync(IReadOnlyList<string> inputTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputTokens);
+        if (inputTokens.Count is 0 or > TokenManagerOptions.MaxSweepBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputTokens), inputTokens.Count, "A batch holds 1 to 50 operations.");
+        }
+
+        var secret = _options.AppSecret is { Length: > 0 } s
+            ? s
+            : throw new InvalidOperationException("Batched debug_token needs the app secret: set FbTokens:AppSecret.");
+
+        var request = new GraphRequest(OperationName, HttpMethod.Post, string.Empty);
+        var appToken = string.Concat(_options.AppId, "|", secret);
+        request.Sensitive.Add(appToken);
+        request.Sensitive.Add(secret);
+
+        var operations = new List<BatchOperationPayload>(inputTokens.Count);
+        foreach (var token in inputTokens)
+        {
+            ArgumentChecks.Credential(token, nameof(inputTokens));
+            request.Sensitive.Add(token);
+            operations.Add(new BatchOperationPayload
+            {
+                Method = "GET",
+                RelativeUrl = string.Concat(_options.GraphApiVersion, "/debug_token?input_token=", Uri.EscapeDataString(token)),
+            });
+        }
+
+        var form = new[]
+        {
+            new KeyValuePair<string, string>("access_token", appToken),
+            new KeyValuePair<string, string>("include_headers", "false"),
+            new KeyValuePair<string, string>("batch", JsonSerializer.Serialize(operations, LifecycleJsonContext.Default.ListBatchOperationPayload)),
+        };
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, BatchEndpoint(_options.GraphBaseAddress))
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+        message.Options.Set(GraphRequestOptions.Request, request);
+
+        var client = _httpClientFactory.CreateClient(FbTokensServiceCollectionExtensions.HttpClientName);
+        Interlocked.Increment(ref _requestCount);
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var items = await GraphResponseReader.ReadAsync(response, LifecycleJsonContext.Default.ListBatchResponseItemPayload, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+        if (items.Count != inputTokens.Count)
+        {
+            throw new GraphProtocolException(
+                string.Create(CultureInfo.InvariantCulture, $"Graph answered a batch of {inputTokens.Count} operations with {items.Count} results."), response.StatusCode);
+        }
+
+        var results = new BatchDebugResult[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            results[i] = ToResult(items[i], request.Sensitive);
+        }
+
+        return results;
+    }
+
+    internal static Uri BatchEndpoint(Uri graphBase)
+    {
+        var text = graphBase.AbsoluteUri;
+        return text.EndsWith('/') ? graphBase : new Uri(text + "/", UriKind.Absolute);
+    }
+
+    private static BatchDebugResult ToResult(BatchResponseItemPayload? item, SensitiveValues sensitive)
+    {
+        if (item is null)
+        {
+            return new BatchDebugResult(null, Retry: true);
+        }
+
+        var body = item.Body is null ? [] : Encoding.UTF8.GetBytes(item.Body);
+        if (item.Code is >= 200 and <= 299)
+        {
+            try
+            {
+                var envelope = JsonSerializer.Deserialize(body, GraphJsonContext.Default.DebugTokenEnvelope);
+                return envelope is null
+                    ? new BatchDebugResult(null, Retry: false)
+                    : new BatchDebugResult(PayloadMapper.ToResponse(envelope.Data, sensitive), Retry: false);
+            }
+            catch (JsonException)
+            {
+                return new BatchDebugResult(null, Retry: false);
+            }
+        }
+
+        // A per-operation error is not a verdict on the token (only is_valid:false is): retry what Graph calls temporary.
+        var error = GraphResponseReader.TryParseError(body);
+        var transient = item.Code >= 500 || item.Code == (int)HttpStatusCode.TooManyRequests
+            || (error is not null && (error.IsTransient == true || GraphErrorClassifier.IsTransientCode(error.Code, (HttpStatusCode)item.Code)));
+        return new BatchDebugResult(null, transient);
+    }
+}
+
+internal sealed class BatchOperationPayload
+{
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("relative_url")] public required string RelativeUrl { get; init; }
+}
+
+internal sealed class BatchResponseItemPayload
+{
+    [JsonPropertyName("code")] public int Code { get; init; }
+    [JsonPropertyName("body")] public string? Body { get; init; }
+}
+
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(List<BatchOperationPayload>))]
+[JsonSerializable(typeof(List<BatchResponseItemPayload?>))]
+internal sealed partial class LifecycleJsonContext : JsonSerializerContext;

@@ -1,0 +1,67 @@
+namespace FbTokens;
+
+/// <summary>
+/// Keeps tokens valid: saves user tokens (exchanged to long-lived), hands out valid user, page, app and
+/// system-user tokens, refreshes user tokens ahead of expiry with one Graph call per token however many callers
+/// wait, and marks and reports tokens Graph rejects. Register it with <c>AddTokenManager()</c>.
+/// </summary>
+public interface IGraphTokenManager
+{
+    /// <summary>
+    /// Inspects a user token with <c>debug_token</c>, exchanges it for a long-lived one when it has less than
+    /// <see cref="TokenManagerOptions.LongLivedThreshold"/> left, and stores it under <see cref="TokenKey.ForUser"/>;
+    /// optionally fetches and stores the tokens of every page the person manages. A fresh save replaces whatever was stored.
+    /// </summary>
+    /// <param name="userAccessToken">The token from Facebook Login (short- or long-lived).</param>
+    /// <param name="includePageTokens">Also fetch <c>/{user-id}/accounts</c> and store each page token under <see cref="TokenKey.ForPage"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored user token.</returns>
+    /// <exception cref="ArgumentException">The token is empty or malformed.</exception>
+    /// <exception cref="ReauthenticationRequiredException">Graph reports the token invalid, or it belongs to another app.</exception>
+    /// <exception cref="GraphApiException">Graph failed the exchange or the inspection.</exception>
+    Task<StoredToken> SaveUserTokenAsync(string userAccessToken, bool includePageTokens = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fetches the tokens of every page the user manages with the user's stored token and stores each one.
+    /// </summary>
+    /// <param name="userId">The app-scoped user id whose token is stored.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored page tokens.</returns>
+    /// <exception cref="ReauthenticationRequiredException">No usable user token is stored.</exception>
+    Task<IReadOnlyList<StoredToken>> SavePageTokensAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets a usable token for <paramref name="key"/>. A user token inside its refresh window is refreshed first (one
+    /// Graph call however many callers wait); if that fails for a reason other than the token being invalid, the
+    /// still-valid token is returned and the refresh is tried again after <see cref="TokenManagerOptions.RefreshRetryDelay"/>.
+    /// App tokens are built or fetched as <see cref="TokenManagerOptions.AppTokenSource"/> says and never stored.
+    /// </summary>
+    /// <param name="key">The token to get.</param>
+    /// <param name="cancellationToken">Cancels this caller's wait; a refresh other callers share goes on.</param>
+    /// <returns>A token that was valid when returned.</returns>
+    /// <exception cref="ReauthenticationRequiredException">No token is stored, or it is invalid or expired.</exception>
+    Task<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a page token is fetched again with its
+    /// owner's user token. Callers that ask at the same time share one Graph call.
+    /// </summary>
+    /// <param name="key">The token to refresh (user or page).</param>
+    /// <param name="cancellationToken">Cancels this caller's wait.</param>
+    /// <returns>The stored fresh token.</returns>
+    /// <exception cref="ReauthenticationRequiredException">No usable token is stored, or Graph rejected it.</exception>
+    /// <exception cref="NotSupportedException">The key is an app or system-user token, which cannot be refreshed.</exception>
+    Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a stored token invalid, e.g. after your own Graph call failed with a <see cref="GraphAuthException"/>, and
+    /// raises <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> if it was valid.
+    /// </summary>
+    /// <param name="key">The token's key.</param>
+    /// <param name="reason">Why it is invalid (<see cref="GraphAuthException.Reason"/>).</param>
+    /// <param name="expectedVersion">The <see cref="StoredToken.Version"/> that failed, so that a token refreshed since is
+    /// left alone; null to mark whatever is stored.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>True when the token was valid and is now marked invalid.</returns>
+    Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default);
+}

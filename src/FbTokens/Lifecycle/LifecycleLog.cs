@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace FbTokens.Internal;
+
+/// <summary>The token lifecycle's log messages; event ids 2000–2999 are stable. No message ever holds a token value.</summary>
+internal static partial class LifecycleLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Saved {TokenKey} (expires {ExpiresAt}; exchanged for a long-lived token: {Exchanged}).")]
+    public static partial void TokenSaved(ILogger logger, TokenKey tokenKey, DateTimeOffset? expiresAt, bool exchanged);
+
+    [LoggerMessage(2002, LogLevel.Information, "Saved {Count} page tokens of {TokenKey}.")]
+    public static partial void PageTokensSaved(ILogger logger, int count, TokenKey tokenKey);
+
+    [LoggerMessage(2003, LogLevel.Information, "Refreshed {TokenKey} (expired {PreviousExpiresAt}, now expires {ExpiresAt}).")]
+    public static partial void TokenRefreshed(ILogger logger, TokenKey tokenKey, DateTimeOffset? previousExpiresAt, DateTimeOffset? expiresAt);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Refreshing {TokenKey} failed; the stored token is kept and the refresh is tried again after {RetryAt}.")]
+    public static partial void RefreshFailed(ILogger logger, TokenKey tokenKey, DateTimeOffset retryAt, Exception exception);
+
+    [LoggerMessage(2005, LogLevel.Debug, "Another writer stored {TokenKey} during its refresh; keeping theirs.")]
+    public static partial void RefreshLostRace(ILogger logger, TokenKey tokenKey);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Marked {TokenKey} invalid ({Reason}); the person must log in again.")]
+    public static partial void TokenMarkedInvalid(ILogger logger, TokenKey tokenKey, TokenErrorReason reason);
+
+    [LoggerMessage(2007, LogLevel.Error, "Token lifecycle observer {Observer} failed handling {Notification} for {TokenKey}.")]
+    public static partial void ObserverFailed(ILogger logger, string observer, string notification, TokenKey tokenKey, Exception exception);
+
+    [LoggerMessage(2008, LogLevel.Trace, "Using {TokenKey} version {Version}: {MaskedToken}.")]
+    public static partial void TokenUsed(ILogger logger, TokenKey tokenKey, long version, string maskedToken);
+
+    [LoggerMessage(2009, LogLevel.Debug, "Refresh of {TokenKey} is due but waits until {RetryAt} after a failure.")]
+    public static partial void RefreshDeferred(ILogger logger, TokenKey tokenKey, DateTimeOffset retryAt);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Graph rejected {TokenKey} (error {Code}/{Subcode}).")]
+    public static partial void HandlerTokenRejected(ILogger logger, TokenKey tokenKey, int code, int? subcode);
+
+    [LoggerMessage(2021, LogLevel.Information, "Retrying the request once with a replacement for {TokenKey}.")]
+    public static partial void HandlerRetrying(ILogger logger, TokenKey tokenKey);
+
+    [LoggerMessage(2030, LogLevel.Information, "Token validation sweep started.")]
+    public static partial void SweepStarted(ILogger logger);
+
+    [LoggerMessage(2031, LogLevel.Information, "Token validation sweep done: {Checked} checked, {Invalid} invalid, {Refreshed} refreshed, {Failed} not checked, {Requests} batch requests.")]
+    public static partial void SweepCompleted(ILogger logger, int @checked, int invalid, int refreshed, int failed, int requests);
+
+    [LoggerMessage(2032, LogLevel.Error, "Token validation sweep failed; the next one runs as scheduled.")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2033, LogLevel.Debug, "Graph did not complete {Count} batch operations; resending them (attempt {Attempt}).")]
+    public static partial void BatchOperationsIncomplete(ILogger logger, int count, int attempt);
+
+    [LoggerMessage(2034, LogLevel.Warning, "The sweep could not handle {TokenKey}.")]
+    public static partial void SweepTokenFailed(ILogger logger, TokenKey tokenKey, Exception exception);
+}

@@ -1,0 +1,66 @@
+namespace FbTokens;
+
+/// <summary>How the app access token is obtained.</summary>
+public enum AppTokenSource
+{
+    /// <summary><c>{app-id}|{app-secret}</c>, composed locally with no network call (Graph's documented shortcut).</summary>
+    AppIdAndSecret = 0,
+
+    /// <summary><c>oauth/access_token?grant_type=client_credentials</c>, fetched once and cached in memory.</summary>
+    ClientCredentials = 1,
+}
+
+/// <summary>
+/// Settings of <see cref="IGraphTokenManager"/> and of the validation sweep. Validated at start-up; every problem is
+/// listed at once.
+/// </summary>
+public sealed class TokenManagerOptions
+{
+    /// <summary>The most tokens one Graph batch request may hold; Graph's own limit.</summary>
+    public const int MaxSweepBatchSize = 50;
+
+    /// <summary>
+    /// How long before a long-lived user token expires it is refreshed (re-exchanged with <c>fb_exchange_token</c>).
+    /// Default 7 days; must be positive and under 59 days (a long-lived token lives about 60).
+    /// </summary>
+    public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The most a token's refresh is moved earlier, so that tokens saved together are not all refreshed at once. Each
+    /// token gets a fixed share of it, derived from its key and expiry, so every instance agrees. Default 12 hours; 0 turns it off.
+    /// </summary>
+    public TimeSpan RefreshJitter { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long to wait after a failed refresh before trying again; callers keep the still-valid token meanwhile. Default 1 minute.</summary>
+    public TimeSpan RefreshRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A user token saved with more than this left is already long-lived and is stored as it is; otherwise it is
+    /// exchanged first. Default 24 hours (short-lived tokens last 1–2 hours).
+    /// </summary>
+    public TimeSpan LongLivedThreshold { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long before expiry the sweep raises <see cref="ITokenLifecycleObserver.OnTokenExpiringAsync"/> for a token it
+    /// could not refresh (system-user tokens, refresh failures). Default 3 days.
+    /// </summary>
+    public TimeSpan ExpiringNoticeBefore { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How long before the 90-day data-access window ends the sweep raises <see cref="ITokenLifecycleObserver.OnDataAccessExpiringAsync"/>. Default 14 days.</summary>
+    public TimeSpan DataAccessNoticeBefore { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How often the validation sweep walks the store. Default 6 hours; at least 1 minute.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long after start-up the first sweep runs. Default 1 minute.</summary>
+    public TimeSpan SweepStartDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many tokens are checked per Graph batch request (and held in memory at once), 1–50. Default 50.</summary>
+    public int SweepBatchSize { get; set; } = MaxSweepBatchSize;
+
+    /// <summary>How many times a sweep resends batch operations Graph did not complete (<c>null</c> entries). Default 2.</summary>
+    public int SweepRetryAttempts { get; set; } = 2;
+
+    /// <summary>How the app access token is obtained. Default <see cref="AppTokenSource.AppIdAndSecret"/>.</summary>
+    public AppTokenSource AppTokenSource { get; set; } = AppTokenSource.AppIdAndSecret;
+}

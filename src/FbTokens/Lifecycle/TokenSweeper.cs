@@ -1,0 +1,202 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>What one sweep did.</summary>
+/// <param name="Checked">Tokens Graph reported on.</param>
+/// <param name="Invalid">Tokens Graph reported invalid (marked and reported).</param>
+/// <param name="Refreshed">Tokens replaced because they were inside their refresh window.</param>
+/// <param name="Failed">Tokens that could not be checked this time.</param>
+/// <param name="Requests">Batch requests sent.</param>
+internal readonly record struct TokenSweepResult(int Checked, int Invalid, int Refreshed, int Failed, int Requests);
+
+/// <summary>
+/// Walks the store in chunks of <see cref="TokenManagerOptions.SweepBatchSize"/> (never holding more), checks each
+/// chunk with one batched <c>debug_token</c> request, marks invalid tokens, refreshes due ones and raises notices.
+/// </summary>
+internal sealed class TokenSweeper
+{
+    private readonly ITokenStore _store;
+    private readonly GraphTokenManager _manager;
+    private readonly GraphBatchDebugClient _batch;
+    private readonly TokenManagerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public TokenSweeper(ITokenStore store, GraphTokenManager manager, GraphBatchDebugClient batch, IOptions<TokenManagerOptions> options, TimeProvider timeProvider, ILogger<TokenSweeper> logger)
+    {
+        _store = store;
+        _manager = manager;
+        _batch = batch;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task<TokenSweepResult> SweepAsync(CancellationToken cancellationToken)
+    {
+        LifecycleLog.SweepStarted(_logger);
+        var totals = new Totals();
+        var chunk = new List<StoredToken>(_options.SweepBatchSize);
+        await foreach (var token in _store.ListAsync(kind: null, cancellationToken).ConfigureAwait(false))
+        {
+            // App tokens are never stored by the manager; invalid ones wait for a new login.
+            if (token.Key.Kind == TokenKind.App || token.Status == TokenStatus.Invalid)
+            {
+                continue;
+            }
+
+            chunk.Add(token);
+            if (chunk.Count == _options.SweepBatchSize)
+            {
+                await ProcessChunkAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            await ProcessChunkAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = new TokenSweepResult(totals.Checked, totals.Invalid, totals.Refreshed, totals.Failed, totals.Requests);
+        LifecycleLog.SweepCompleted(_logger, result.Checked, result.Invalid, result.Refreshed, result.Failed, result.Requests);
+        return result;
+    }
+
+    private async Task ProcessChunkAsync(List<StoredToken> chunk, Totals totals, CancellationToken cancellationToken)
+    {
+        var results = await DebugWithRetriesAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var token = chunk[i];
+            if (results[i].Response is not { } debug)
+            {
+                totals.Failed++;
+                continue;
+            }
+
+            totals.Checked++;
+            try
+            {
+                await HandleAsync(token, debug, totals, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LifecycleLog.SweepTokenFailed(_logger, token.Key, ex);
+            }
+        }
+    }
+
+    private async Task<BatchDebugResult[]> DebugWithRetriesAsync(List<StoredToken> chunk, Totals totals, CancellationToken cancellationToken)
+    {
+        totals.Requests++;
+        var results = await _batch.DebugAsync(chunk.ConvertAll(t => t.Value), cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= _options.SweepRetryAttempts; attempt++)
+        {
+            var pending = new List<int>();
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i].Retry)
+                {
+                    pending.Add(i);
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            LifecycleLog.BatchOperationsIncomplete(_logger, pending.Count, attempt);
+            totals.Requests++;
+            var retried = await _batch.DebugAsync(pending.ConvertAll(i => chunk[i].Value), cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < pending.Count; j++)
+            {
+                results[pending[j]] = retried[j];
+            }
+        }
+
+        return results;
+    }
+
+    private async Task HandleAsync(StoredToken token, DebugTokenResponse debug, Totals totals, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (!debug.IsValid)
+        {
+            totals.Invalid++;
+            var reason = debug.Error?.Reason is { } r && r != TokenErrorReason.Unknown
+                ? r
+                : debug.ExpiresAt is { } expired && expired <= now ? TokenErrorReason.Expired : TokenErrorReason.Unknown;
+            await _manager.MarkInvalidCoreAsync(token.Key, reason, token.Version, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Keep what Graph knows (expiry, data-access window, scopes); write only when something changed.
+        var current = token with
+        {
+            ExpiresAt = debug.ExpiresAt ?? token.ExpiresAt,
+            DataAccessExpiresAt = debug.DataAccessExpiresAt ?? token.DataAccessExpiresAt,
+            Scopes = debug.Scopes.Count > 0 ? debug.Scopes : token.Scopes,
+        };
+        if (current.ExpiresAt != token.ExpiresAt || current.DataAccessExpiresAt != token.DataAccessExpiresAt || !current.Scopes.SequenceEqual(token.Scopes))
+        {
+            try
+            {
+                current = await _store.SetAsync(current with { UpdatedAt = now }, token.Version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TokenStoreConcurrencyException)
+            {
+                // Someone wrote a newer token meanwhile: it is theirs to keep, and the next sweep checks it.
+                return;
+            }
+        }
+
+        var refreshed = false;
+        if (_manager.IsRefreshDue(current, now))
+        {
+            try
+            {
+                var fresh = await _manager.RefreshIfDueAsync(current, cancellationToken).ConfigureAwait(false);
+                refreshed = fresh.Value != current.Value;
+                current = fresh;
+                if (refreshed)
+                {
+                    totals.Refreshed++;
+                }
+            }
+            catch (ReauthenticationRequiredException)
+            {
+                totals.Invalid++;
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Logged by the refresh; the token stays, and is reported as expiring below if it is close.
+            }
+        }
+
+        if (!refreshed && current.ExpiresAt is { } expiresAt && expiresAt - now <= _options.ExpiringNoticeBefore)
+        {
+            await _manager.Notifier.TokenExpiringAsync(
+                new TokenExpiring(current.Key, GraphTokenManager.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (current.DataAccessExpiresAt is { } dataAccess && dataAccess - now <= _options.DataAccessNoticeBefore)
+        {
+            await _manager.Notifier.DataAccessExpiringAsync(
+                new DataAccessExpiring(current.Key, GraphTokenManager.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Totals
+    {
+        public int Checked;
+        public int Invalid;
+        public int Refreshed;
+        public int Failed;
+        public int Requests;
+    }
+}

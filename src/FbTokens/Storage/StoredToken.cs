@@ -1,0 +1,82 @@
+using System.Text;
+using FbTokens.Internal;
+
+namespace FbTokens;
+
+/// <summary>Whether a stored token can still be used.</summary>
+public enum TokenStatus
+{
+    /// <summary>The token was valid when last used or checked.</summary>
+    Valid = 0,
+
+    /// <summary>Graph rejected the token (see <see cref="StoredToken.InvalidReason"/>); the person must log in again.</summary>
+    Invalid = 1,
+}
+
+/// <summary>
+/// A token as an <see cref="ITokenStore"/> keeps it. <see cref="object.ToString"/> never prints <see cref="Value"/>.
+/// </summary>
+/// <remarks>
+/// The store owns <see cref="Version"/>: <see cref="ITokenStore.SetAsync"/> ignores the value passed in and returns the
+/// token with the version it assigned (1 for a new key, then one more on every write).
+/// </remarks>
+public sealed record StoredToken
+{
+    /// <summary>Which token this is: kind, subject and (on multi-app hosts) app.</summary>
+    public required TokenKey Key { get; init; }
+
+    /// <summary>The access token itself. Never printed by <see cref="object.ToString"/>.</summary>
+    public required string Value { get; init; }
+
+    /// <summary>When the token expires; null when it never does (page tokens from a long-lived user token, app tokens).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When the 90-day data-access window ends, if known. After it, the person must log in again to grant access.</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; init; }
+
+    /// <summary>The permissions granted to the token, if known (empty otherwise).</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>Whether the token is usable.</summary>
+    public TokenStatus Status { get; init; } = TokenStatus.Valid;
+
+    /// <summary>Why Graph rejected the token, when <see cref="Status"/> is <see cref="TokenStatus.Invalid"/>.</summary>
+    public TokenErrorReason? InvalidReason { get; init; }
+
+    /// <summary>When this token value was issued (or first stored).</summary>
+    public DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary>When this record was last written.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The <c>machine_id</c> of a token redeemed from a client code, where it applies.</summary>
+    public string? MachineId { get; init; }
+
+    /// <summary>For a page token: the app-scoped user whose token it was obtained with, so it can be fetched again.</summary>
+    public string? OwnerUserId { get; init; }
+
+    /// <summary>The store's version of this record, for compare-and-set (see <see cref="ITokenStore.SetAsync"/>).</summary>
+    public long Version { get; init; }
+
+    /// <summary>Whether the token is <see cref="TokenStatus.Valid"/> and not expired at <paramref name="now"/>.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>True when it can be used now.</returns>
+    public bool IsUsableAt(DateTimeOffset now) => Status == TokenStatus.Valid && (ExpiresAt is null || ExpiresAt > now);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Key = ").Append(Key)
+            .Append(", Value = ").Append(SecretMask.Token(Value))
+            .Append(", ExpiresAt = ").Append(ExpiresAt)
+            .Append(", DataAccessExpiresAt = ").Append(DataAccessExpiresAt)
+            .Append(", Scopes = [").AppendJoin(", ", Scopes)
+            .Append("], Status = ").Append(Status)
+            .Append(", InvalidReason = ").Append(InvalidReason)
+            .Append(", IssuedAt = ").Append(IssuedAt)
+            .Append(", UpdatedAt = ").Append(UpdatedAt)
+            .Append(", MachineId = ").Append(MachineId)
+            .Append(", OwnerUserId = ").Append(OwnerUserId)
+            .Append(", Version = ").Append(Version);
+        return true;
+    }
+}
