@@ -73,7 +73,8 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
         }
 
         var dialog = new Uri(_loginOptions.Value.DialogBaseAddress, options.GraphApiVersion + "/dialog/oauth");
-        var url = new UriBuilder(dialog) { Query = query.ToString() }.Uri;
+        // From the string, not UriBuilder: its Uri keeps ":443" in OriginalString, which ToString() and JSON show.
+        var url = new Uri(dialog.GetLeftPart(UriPartial.Path) + "?" + query);
         Log.LoginUrlBuilt(_logger, request.Scopes.Count, request.Rerequest, request.ConfigId is not null);
         return new FacebookLoginUrl(url, state);
     }

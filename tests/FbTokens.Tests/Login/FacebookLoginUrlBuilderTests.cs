@@ -48,6 +48,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
 
         Assert.Equal("https://www.facebook.com/v24.0/dialog/oauth", result.Url.GetLeftPart(UriPartial.Path));
+        // As printed or serialised: no default port, nothing unescaped.
+        Assert.StartsWith("https://www.facebook.com/v24.0/dialog/oauth?client_id=" + AppId + "&", result.Url.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(result.Url.AbsoluteUri, result.Url.OriginalString);
         var query = Query(result.Url);
         Assert.Equal(AppId, query["client_id"]);
         Assert.Equal(Callback.AbsoluteUri, query["redirect_uri"]);
