@@ -1,0 +1,15 @@
+namespace FbTokens;
+
+/// <summary>
+/// Settings of the Facebook Login dialog URL builder (<see cref="IFacebookLoginUrlBuilder"/>). Bind them from
+/// configuration (section <c>FbTokens:Login</c> by convention) or set them in code; they are validated at start-up.
+/// The app id and the Graph API version come from <see cref="FbTokensOptions"/>.
+/// </summary>
+public sealed class FacebookLoginOptions
+{
+    /// <summary>The host of the Login dialog, <c>https://www.facebook.com/</c> by default. Must be absolute (https, or http on loopback).</summary>
+    public Uri DialogBaseAddress { get; set; } = new("https://www.facebook.com/");
+
+    /// <summary>How long a <see cref="LoginState"/> is accepted after it was created. Default 10 minutes; between 1 second and 1 day.</summary>
+    public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+}

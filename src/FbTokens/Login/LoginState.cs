@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace FbTokens;
+
+/// <summary>
+/// The CSRF state of one Login dialog: the random value sent as <c>state</c>, when it was created and the redirect
+/// URI it was created for. Keep it where only this browser's next request can bring it back (a cookie protected
+/// with ASP.NET Core Data Protection, or the session), and delete it once the callback is handled.
+/// </summary>
+/// <param name="Value">The random state value (256 bits, base64url). Never printed by <see cref="ToString"/>.</param>
+/// <param name="CreatedAt">When it was created, on the builder's <see cref="TimeProvider"/>.</param>
+/// <param name="RedirectUri">The redirect URI of the dialog; the code exchange must use the same one.</param>
+public sealed record LoginState(string Value, DateTimeOffset CreatedAt, Uri RedirectUri)
+{
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Value = ").Append(Internal.SecretMask.Token(Value))
+            .Append(", CreatedAt = ").Append(CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(", RedirectUri = ").Append(RedirectUri);
+        return true;
+    }
+}
+
+/// <summary>A callback whose state passed every check.</summary>
+/// <param name="RedirectUri">The redirect URI of the dialog: pass it to <see cref="IGraphTokenClient.ExchangeCodeAsync"/>.</param>
+/// <param name="CreatedAt">When the state was created.</param>
+public sealed record ValidatedLoginState(Uri RedirectUri, DateTimeOffset CreatedAt);
