@@ -23,9 +23,10 @@ internal static class ArgumentChecks
     public static void RedirectUri(Uri? value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
-        if (!value.IsAbsoluteUri)
+        // On Unix "/callback" parses as the absolute file:///callback: the scheme check catches it.
+        if (!value.IsAbsoluteUri || (value.Scheme != Uri.UriSchemeHttps && value.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException("The redirect URI must be absolute, exactly as registered for the app.", paramName);
+            throw new ArgumentException("The redirect URI must be an absolute http(s) URI, exactly as registered for the app.", paramName);
         }
     }
 

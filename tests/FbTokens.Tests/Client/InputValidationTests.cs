@@ -44,6 +44,19 @@ public sealed class InputValidationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/callback")]
+    [InlineData("file:///etc/callback")]
+    [InlineData("ftp://app.example.com/cb")]
+    public async Task A_redirect_uri_that_is_not_http_is_rejected(string uri)
+    {
+        var redirect = new Uri(uri, UriKind.RelativeOrAbsolute);
+        var client = _host.Client;
+        await AssertRejected(() => client.ExchangeCodeAsync(Code, redirect));
+        await AssertRejected(() => client.GetClientCodeAsync(LongLivedToken, redirect));
+        await AssertRejected(() => client.RedeemClientCodeAsync(ClientCode, redirect));
+    }
+
+    [Theory]
     [InlineData("abc")]
     [InlineData("12 34")]
     [InlineData("../me")]
