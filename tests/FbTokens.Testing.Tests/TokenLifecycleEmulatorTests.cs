@@ -99,7 +99,7 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
         harness.Emulator.Faults.SetLatency(TimeSpan.FromSeconds(1), GraphEndpoint.AccessToken);
         store.SignalAtReads = store.Reads + Callers + 1; // every caller, plus the flight's own read
         var manager = harness.Manager;
-        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => manager.GetTokenAsync(old.Key))).ToArray();
+        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => manager.GetTokenAsync(old.Key).AsTask())).ToArray();
         await store.ReadsReached.Task.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
         var all = Task.WhenAll(callers);
         await FakeClock.AdvanceUntilCompletedAsync(harness.Time, all, () => harness.Emulator.GetCallCount(GraphEndpoint.AccessToken) > 0, TimeSpan.FromMilliseconds(250));
