@@ -153,21 +153,50 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         OwnerUserId = user.Key.SubjectId,
     };
 
-    public Task<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default)
+    public ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
         // Argument errors surface at the call, not at the first await.
         CheckKey(key);
-        return GetTokenCoreAsync(key, cancellationToken);
-    }
-
-    private async Task<StoredToken> GetTokenCoreAsync(TokenKey key, CancellationToken cancellationToken)
-    {
         if (key.Kind == TokenKind.App)
         {
-            return await GetAppTokenAsync(key, cancellationToken).ConfigureAwait(false);
+            return new ValueTask<StoredToken>(GetAppTokenAsync(key, cancellationToken));
         }
 
-        var token = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false)
+        ValueTask<StoredToken?> read;
+        try
+        {
+            read = _store.GetAsync(key, cancellationToken);
+        }
+#pragma warning disable CA1031 // Not handled: handed to the async path, which throws it from the returned task as before.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return GetTokenCoreAsync(key, ValueTask.FromException<StoredToken?>(ex), cancellationToken);
+        }
+
+        if (!read.IsCompletedSuccessfully)
+        {
+            return GetTokenCoreAsync(key, read, cancellationToken);
+        }
+
+        // The hit (stored, valid, unexpired, not due for refresh) is every Graph call a host makes, so with a store that
+        // answers synchronously it completes here: no async state machine, no allocation. Everything else goes on below.
+        var stored = read.Result;
+        if (stored is { Status: TokenStatus.Valid } token && IsHit(token, Now))
+        {
+            LogTokenUsed(key, token);
+            return new ValueTask<StoredToken>(token);
+        }
+
+        return GetTokenCoreAsync(key, new ValueTask<StoredToken?>(stored), cancellationToken);
+    }
+
+    private bool IsHit(StoredToken token, DateTimeOffset now) =>
+        (token.ExpiresAt is not { } expiresAt || expiresAt > now) && !(IsRefreshable(token) && RefreshSchedule.IsDue(token, now, _options));
+
+    private async ValueTask<StoredToken> GetTokenCoreAsync(TokenKey key, ValueTask<StoredToken?> read, CancellationToken cancellationToken)
+    {
+        var token = await read.ConfigureAwait(false)
             ?? throw new ReauthenticationRequiredException(key, TokenErrorReason.Unknown, UserIdOf(key, null));
         if (token.Status == TokenStatus.Invalid)
         {
@@ -191,7 +220,8 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
             {
                 try
                 {
-                    token = await _flights.RunAsync(key, k => RefreshCoreAsync(k, force: false, observedVersion: token.Version), cancellationToken).ConfigureAwait(false);
+                    // Through a method, not a lambda here: a lambda capturing 'token' would allocate its closure on every call.
+                    token = await RefreshIfDueAsync(token, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not ReauthenticationRequiredException and not OperationCanceledException)
                 {
@@ -200,8 +230,17 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
             }
         }
 
-        LifecycleLog.TokenUsed(_logger, key, token.Version, SecretMask.Token(token.Value));
+        LogTokenUsed(key, token);
         return token;
+    }
+
+    private void LogTokenUsed(TokenKey key, StoredToken token)
+    {
+        // Checked here so the mask is not built on every call when Trace is off.
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            LifecycleLog.TokenUsed(_logger, key, token.Version, SecretMask.Token(token.Value));
+        }
     }
 
     public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default)

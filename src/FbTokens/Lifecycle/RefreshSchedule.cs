@@ -9,12 +9,36 @@ internal static class RefreshSchedule
             ? expiresAt - options.RefreshBeforeExpiry - Jitter(token.Key, expiresAt, options.RefreshJitter)
             : null;
 
-    public static bool IsDue(StoredToken token, DateTimeOffset now, TokenManagerOptions options) =>
-        RefreshAt(token, options) is { } at && now >= at;
+    /// <summary>Whether <see cref="RefreshAt"/> has come; the same answer, without hashing the key when the jitter cannot change it.</summary>
+    public static bool IsDue(StoredToken token, DateTimeOffset now, TokenManagerOptions options)
+    {
+        if (token.ExpiresAt is not { } expiresAt)
+        {
+            return false;
+        }
+
+        // The jitter is in [0, RefreshJitter): the refresh time lies in (latest - RefreshJitter, latest]. This is the
+        // manager's hot path (every GetTokenAsync), so it works in UTC ticks and hashes the key only inside that span.
+        var latest = expiresAt.UtcTicks - options.RefreshBeforeExpiry.Ticks;
+        var nowTicks = now.UtcTicks;
+        if (nowTicks >= latest)
+        {
+            return true;
+        }
+
+        var maxJitter = options.RefreshJitter;
+        if (maxJitter <= TimeSpan.Zero || nowTicks < latest - maxJitter.Ticks)
+        {
+            return false;
+        }
+
+        return nowTicks >= latest - Jitter(token.Key, expiresAt, maxJitter).Ticks;
+    }
 
     /// <summary>
-    /// A share of <paramref name="maxJitter"/> fixed by the key and the expiry (FNV-1a, not the per-process randomised
-    /// string hash), so every caller and every instance computes the same refresh time for the same token.
+    /// A share of <paramref name="maxJitter"/> fixed by the key and the expiry (FNV-1a over the characters of
+    /// <see cref="TokenKey.ToString"/> and the expiry's Unix seconds, not the per-process randomised string hash), so every
+    /// caller and every instance computes the same refresh time for the same token.
     /// </summary>
     public static TimeSpan Jitter(TokenKey key, DateTimeOffset expiresAt, TimeSpan maxJitter)
     {
@@ -25,10 +49,15 @@ internal static class RefreshSchedule
 
         const ulong offset = 14695981039346656037UL;
         const ulong prime = 1099511628211UL;
-        var hash = offset;
-        foreach (var c in key.ToString())
+
+        // The text form, Kind:subject[@app], hashed piece by piece so nothing is allocated.
+        var hash = Fnv(offset, KindName(key.Kind));
+        hash = (hash ^ ':') * prime;
+        hash = Fnv(hash, key.SubjectId);
+        if (key.AppId is { } appId)
         {
-            hash = (hash ^ c) * prime;
+            hash = (hash ^ '@') * prime;
+            hash = Fnv(hash, appId);
         }
 
         var seconds = expiresAt.ToUnixTimeSeconds();
@@ -39,5 +68,24 @@ internal static class RefreshSchedule
 
         var fraction = (hash >> 11) * (1.0 / (1UL << 53));
         return TimeSpan.FromTicks((long)(maxJitter.Ticks * fraction));
+
+        static ulong Fnv(ulong hash, string text)
+        {
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * prime;
+            }
+
+            return hash;
+        }
     }
+
+    private static string KindName(TokenKind kind) => kind switch
+    {
+        TokenKind.User => nameof(TokenKind.User),
+        TokenKind.Page => nameof(TokenKind.Page),
+        TokenKind.App => nameof(TokenKind.App),
+        TokenKind.SystemUser => nameof(TokenKind.SystemUser),
+        _ => kind.ToString(),
+    };
 }

@@ -17,6 +17,41 @@ public sealed class GraphTokenManagerTests
             .Respond("application/json", LifecyclePayloads.LongLived(returned));
 
     [Fact]
+    public async Task A_valid_token_outside_its_refresh_window_is_handed_out_synchronously_without_allocating()
+    {
+        await using var host = new LifecycleHost();
+        var stored = await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(30));
+        var manager = host.PublicManager;
+        var key = TokenKey.ForUser("1001");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Same(stored, await manager.GetTokenAsync(key));
+        }
+
+        var (allocated, misses) = HandOut(manager, key, stored, 100);
+
+        Assert.Equal(0, misses);
+        Assert.Equal(0, allocated);
+    }
+
+    // Not a test method, so reading a completed ValueTask's result synchronously is allowed.
+    private static (long Allocated, int Misses) HandOut(IGraphTokenManager manager, TokenKey key, StoredToken expected, int calls)
+    {
+        var misses = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++)
+        {
+            var pending = manager.GetTokenAsync(key);
+            if (!pending.IsCompletedSuccessfully || !ReferenceEquals(pending.Result, expected))
+            {
+                misses++;
+            }
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before, misses);
+    }
+
+    [Fact]
     public async Task Saving_a_short_lived_token_exchanges_it_and_stores_the_long_lived_one()
     {
         await using var host = new LifecycleHost();
@@ -187,8 +222,8 @@ public sealed class GraphTokenManagerTests
         await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(2), ["email", "ads_read"]);
         var key = TokenKey.ForUser("1001");
 
-        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(key));
-        var again = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(key));
+        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(key).AsTask());
+        var again = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(key).AsTask());
 
         Assert.Equal(TokenErrorReason.PasswordChanged, ex.Reason);
         Assert.Equal("1001", ex.UserId);
@@ -214,8 +249,8 @@ public sealed class GraphTokenManagerTests
         host.Time.Advance(TimeSpan.FromDays(1));
         host.Http.Clear();
 
-        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001")));
-        await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001")));
+        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001")).AsTask());
+        await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001")).AsTask());
 
         Assert.Equal(TokenErrorReason.Expired, ex.Reason);
         Assert.Equal(TokenErrorReason.Expired, Assert.Single(host.Observer.Reauthentication).Reason);
@@ -225,7 +260,7 @@ public sealed class GraphTokenManagerTests
     public async Task A_missing_token_asks_for_login()
     {
         await using var host = new LifecycleHost();
-        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("77")));
+        var ex = await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => host.PublicManager.GetTokenAsync(TokenKey.ForUser("77")).AsTask());
         Assert.Equal(TokenErrorReason.Unknown, ex.Reason);
         Assert.Equal("77", ex.UserId);
     }
@@ -291,9 +326,9 @@ public sealed class GraphTokenManagerTests
         await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(3));
         using var cts = new CancellationTokenSource();
 
-        var cancelled = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"), cts.Token);
+        var cancelled = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"), cts.Token).AsTask();
         await reached.Task;
-        var patient = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"));
+        var patient = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001")).AsTask();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         gate.SetResult();
@@ -338,7 +373,7 @@ public sealed class GraphTokenManagerTests
         var token = await host.PublicManager.GetTokenAsync(TokenKey.ForApp(LifecycleHost.AppId));
         Assert.Equal(LifecycleHost.AppId + "|" + LifecycleHost.AppSecret, token.Value);
         Assert.DoesNotContain(LifecycleHost.AppSecret, token.ToString(), StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => { _ = host.PublicManager.GetTokenAsync(TokenKey.ForApp("555")); });
+        Assert.Throws<ArgumentException>(() => { _ = host.PublicManager.GetTokenAsync(TokenKey.ForApp("555")).AsTask(); });
     }
 
     [Fact]
@@ -353,7 +388,7 @@ public sealed class GraphTokenManagerTests
             return LifecyclePayloads.Json(HttpStatusCode.OK, """{"access_token":"1234567890|fetchedapptoken","token_type":"bearer"}""");
         });
 
-        var callers = Enumerable.Range(0, 50).Select(_ => host.PublicManager.GetTokenAsync(TokenKey.ForApp(LifecycleHost.AppId))).ToList();
+        var callers = Enumerable.Range(0, 50).Select(_ => host.PublicManager.GetTokenAsync(TokenKey.ForApp(LifecycleHost.AppId)).AsTask()).ToList();
         gate.SetResult();
         var tokens = await Task.WhenAll(callers);
         var later = await host.PublicManager.GetTokenAsync(TokenKey.ForApp(LifecycleHost.AppId));

@@ -48,4 +48,49 @@ public sealed class RefreshScheduleTests
         Assert.Equal(RefreshSchedule.Jitter(key, Expiry, TimeSpan.FromHours(12)), RefreshSchedule.Jitter(key, Expiry, TimeSpan.FromHours(12)));
         Assert.NotEqual(RefreshSchedule.Jitter(key, Expiry, TimeSpan.FromHours(12)), RefreshSchedule.Jitter(key, Expiry.AddDays(1), TimeSpan.FromHours(12)));
     }
+
+    [Theory]
+    [InlineData(TokenKind.User, "42", null)]
+    [InlineData(TokenKind.Page, "1353269864728879", null)]
+    [InlineData(TokenKind.SystemUser, "61550000000001", "138483919580948")]
+    public void Jitter_hashes_the_keys_text_form_so_instances_on_older_versions_agree(TokenKind kind, string subject, string? app)
+    {
+        var key = new TokenKey(kind, subject, app);
+        var max = TimeSpan.FromHours(12);
+
+        Assert.Equal(JitterOverText(key.ToString(), Expiry, max), RefreshSchedule.Jitter(key, Expiry, max));
+    }
+
+    [Fact]
+    public void IsDue_agrees_with_RefreshAt_at_every_moment_around_the_window()
+    {
+        var options = new TokenManagerOptions();
+        for (var i = 0; i < 200; i++)
+        {
+            var token = Token(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Expiry);
+            var at = RefreshSchedule.RefreshAt(token, options)!.Value;
+            foreach (var now in new[] { at - TimeSpan.FromTicks(1), at, at + TimeSpan.FromTicks(1), Expiry - TimeSpan.FromDays(8), Expiry - TimeSpan.FromDays(7), Expiry })
+            {
+                Assert.Equal(now >= at, RefreshSchedule.IsDue(token, now, options));
+            }
+        }
+    }
+
+    // The original definition: FNV-1a over TokenKey.ToString(), then the expiry's Unix seconds.
+    private static TimeSpan JitterOverText(string text, DateTimeOffset expiresAt, TimeSpan maxJitter)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        var seconds = expiresAt.ToUnixTimeSeconds();
+        for (var i = 0; i < 8; i++)
+        {
+            hash = (hash ^ (byte)(seconds >> (8 * i))) * 1099511628211UL;
+        }
+
+        return TimeSpan.FromTicks((long)(maxJitter.Ticks * ((hash >> 11) * (1.0 / (1UL << 53)))));
+    }
 }

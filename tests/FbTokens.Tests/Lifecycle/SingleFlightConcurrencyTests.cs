@@ -29,7 +29,7 @@ public sealed class SingleFlightConcurrencyTests(ITestOutputHelper output)
 
         // Hold the exchange until every caller has read the old (due) token, so all of them want a refresh.
         store.SignalAtReads = Callers + 1;
-        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => manager.GetTokenAsync(key))).ToArray();
+        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(() => manager.GetTokenAsync(key).AsTask())).ToArray();
         await store.ReadsReached.Task.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
         gate.SetResult();
         var tokens = await Task.WhenAll(callers);

@@ -1,0 +1,33 @@
+namespace FbTokens.Testing.Tests.Framework;
+
+/// <summary>An <see cref="InMemoryTokenStore"/> that counts reads and signals when a number of them is reached.</summary>
+internal sealed class ReadCountingTokenStore : ITokenStore
+{
+    private readonly InMemoryTokenStore _inner = new();
+    private int _reads;
+
+    public int Reads => Volatile.Read(ref _reads);
+
+    public int SignalAtReads { get; set; } = int.MaxValue;
+
+    public TaskCompletionSource ReadsReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ValueTask<StoredToken?> GetAsync(TokenKey key, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Increment(ref _reads) >= SignalAtReads)
+        {
+            ReadsReached.TrySetResult();
+        }
+
+        return _inner.GetAsync(key, cancellationToken);
+    }
+
+    public ValueTask<StoredToken> SetAsync(StoredToken token, long? expectedVersion, CancellationToken cancellationToken = default) =>
+        _inner.SetAsync(token, expectedVersion, cancellationToken);
+
+    public ValueTask<bool> RemoveAsync(TokenKey key, long? expectedVersion, CancellationToken cancellationToken = default) =>
+        _inner.RemoveAsync(key, expectedVersion, cancellationToken);
+
+    public IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, CancellationToken cancellationToken = default) =>
+        _inner.ListAsync(kind, cancellationToken);
+}
