@@ -7,7 +7,7 @@ namespace FbTokens.Redis.Internal;
 /// (and then owned and disposed here). <c>AbortOnConnectFail</c> is off, so a Redis that is down at start-up or later
 /// is reconnected to in the background.
 /// </summary>
-internal sealed class RedisConnectionSource : IAsyncDisposable
+internal sealed class RedisConnectionSource : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
     private readonly bool _owned;
@@ -32,6 +32,15 @@ internal sealed class RedisConnectionSource : IAsyncDisposable
     {
         var connection = await _connection.Value.ConfigureAwait(false);
         return connection.GetDatabase();
+    }
+
+    // Both forms: a container disposed synchronously must not fail on an async-only service.
+    public void Dispose()
+    {
+        if (_owned && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        {
+            _connection.Value.Result.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync()
