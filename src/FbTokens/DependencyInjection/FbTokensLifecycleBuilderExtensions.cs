@@ -38,6 +38,7 @@ public static class FbTokensLifecycleBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
         services.TryAddSingleton<TokenLifecycleNotifier>();
         services.TryAddSingleton<GraphTokenManager>();
         services.TryAddSingleton<IGraphTokenManager>(sp => sp.GetRequiredService<GraphTokenManager>());

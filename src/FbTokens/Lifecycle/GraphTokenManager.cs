@@ -16,6 +16,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TokenLifecycleNotifier _notifier;
     private readonly ILogger _logger;
+    private readonly IDistributedRefreshLock _refreshLock;
     private readonly SingleFlight<TokenKey, StoredToken> _flights = new();
     private readonly ConcurrentDictionary<TokenKey, DateTimeOffset> _retryNotBefore = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -29,7 +30,8 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         IOptions<TokenManagerOptions> options,
         TimeProvider timeProvider,
         TokenLifecycleNotifier notifier,
-        ILogger<GraphTokenManager> logger)
+        ILogger<GraphTokenManager> logger,
+        IDistributedRefreshLock? refreshLock = null)
     {
         _services = services;
         _store = store;
@@ -38,6 +40,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         _timeProvider = timeProvider;
         _notifier = notifier;
         _logger = logger;
+        _refreshLock = refreshLock ?? InProcessRefreshLock.Instance;
     }
 
     internal TokenManagerOptions Options => _options;
@@ -313,6 +316,33 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
     private async Task<StoredToken> RefreshCoreAsync(TokenKey key, bool force, long? observedVersion)
     {
         var cancellationToken = _stopping.Token;
+
+        // Across instances sharing the store: one lock holder refreshes; the others wait, then take what it stored.
+        IAsyncDisposable? lease;
+        while ((lease = await _refreshLock.TryAcquireAsync(key, cancellationToken).ConfigureAwait(false)) is null)
+        {
+            await _refreshLock.WaitForReleaseAsync(key, cancellationToken).ConfigureAwait(false);
+            var latest = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            var now = Now;
+            if (latest is not null && latest.IsUsableAt(now)
+                && (observedVersion is { } seen ? latest.Version != seen : !force && !RefreshSchedule.IsDue(latest, now, _options)))
+            {
+                return latest;
+            }
+        }
+
+        try
+        {
+            return await RefreshUnderLockAsync(key, force, observedVersion, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StoredToken> RefreshUnderLockAsync(TokenKey key, bool force, long? observedVersion, CancellationToken cancellationToken)
+    {
         var current = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new ReauthenticationRequiredException(key, TokenErrorReason.Unknown, UserIdOf(key, null));
         if (current.Status == TokenStatus.Invalid)

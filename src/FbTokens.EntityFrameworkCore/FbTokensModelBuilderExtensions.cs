@@ -1,0 +1,26 @@
+using FbTokens.EntityFrameworkCore.Internal;
+using Microsoft.EntityFrameworkCore;
+
+namespace FbTokens.EntityFrameworkCore;
+
+/// <summary>Maps <see cref="FbTokenEntity"/> in the host's model.</summary>
+public static class FbTokensModelBuilderExtensions
+{
+    /// <summary>The default table name.</summary>
+    public const string DefaultTableName = "FbTokens";
+
+    /// <summary>
+    /// Maps <see cref="FbTokenEntity"/> to one table: <c>Key</c> as primary key, <c>Version</c> as concurrency token, an
+    /// index on (<c>Kind</c>, <c>Key</c>) for the sweep. Call it from <c>OnModelCreating</c>.
+    /// </summary>
+    /// <param name="modelBuilder">The model builder.</param>
+    /// <param name="tableName">The table name; default <see cref="DefaultTableName"/>.</param>
+    /// <param name="schema">The schema, or null for the provider's default.</param>
+    /// <returns>The model builder, for chaining.</returns>
+    public static ModelBuilder ApplyFbTokensConfiguration(this ModelBuilder modelBuilder, string tableName = DefaultTableName, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
+        return modelBuilder.ApplyConfiguration(new FbTokenEntityConfiguration(tableName, schema));
+    }
+}

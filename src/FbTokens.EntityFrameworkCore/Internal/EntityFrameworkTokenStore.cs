@@ -1,0 +1,335 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FbTokens.EntityFrameworkCore.Internal;
+
+/// <summary>
+/// <see cref="ITokenStore"/> on the host's <typeparamref name="TContext"/>. A context per operation (from
+/// <see cref="IDbContextFactory{TContext}"/> when registered, else a service scope), so this singleton is thread-safe.
+/// Compare-and-set writes are single <c>UPDATE … WHERE Key = @k AND Version = @expected</c> statements; unconditional
+/// writes increment the version in the database inside a short transaction, so concurrent writers get distinct versions.
+/// </summary>
+internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
+    where TContext : DbContext, IFbTokensDbContext
+{
+    /// <summary>How many rows one page of <see cref="ListAsync"/> reads (and holds) at a time.</summary>
+    internal const int ListPageSize = 200;
+
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+
+    public EntityFrameworkTokenStore(IServiceProvider services, ILogger<EntityFrameworkTokenStore<TContext>> logger)
+    {
+        _services = services;
+        _logger = logger;
+    }
+
+    public async ValueTask<StoredToken?> GetAsync(TokenKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var id = key.ToString();
+        await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var row = await lease.Tokens.AsNoTracking().FirstOrDefaultAsync(e => e.Key == id, cancellationToken).ConfigureAwait(false);
+            return row is null ? null : ToToken(row);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("read", id, ex);
+        }
+    }
+
+    public async ValueTask<StoredToken> SetAsync(StoredToken token, long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (expectedVersion < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "A version is 0 or more.");
+        }
+
+        var row = ToRow(token);
+        await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            switch (expectedVersion)
+            {
+                case 0:
+                    if (!await TryInsertAsync(lease.Context, row, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new TokenStoreConcurrencyException(token.Key, 0, await VersionOfAsync(lease.Context, row.Key, cancellationToken).ConfigureAwait(false));
+                    }
+
+                    return token with { Version = 1 };
+
+                case { } expected:
+                    var updated = await UpdateWhereAsync(lease.Tokens.Where(e => e.Key == row.Key && e.Version == expected), row, cancellationToken).ConfigureAwait(false);
+                    if (updated == 0)
+                    {
+                        throw new TokenStoreConcurrencyException(token.Key, expected, await VersionOfAsync(lease.Context, row.Key, cancellationToken).ConfigureAwait(false));
+                    }
+
+                    return token with { Version = expected + 1 };
+
+                default:
+                    return token with { Version = await WriteAnyAsync(lease, row, token.Key, cancellationToken).ConfigureAwait(false) };
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("write", row.Key, ex);
+        }
+    }
+
+    public async ValueTask<bool> RemoveAsync(TokenKey key, long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var id = key.ToString();
+        await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var query = lease.Tokens.Where(e => e.Key == id);
+            if (expectedVersion is { } expected)
+            {
+                query = query.Where(e => e.Version == expected);
+            }
+
+            if (await query.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+                return true;
+            }
+
+            if (expectedVersion is not null && await VersionOfAsync(lease.Context, id, cancellationToken).ConfigureAwait(false) is { } actual)
+            {
+                throw new TokenStoreConcurrencyException(key, expectedVersion, actual);
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("remove", id, ex);
+        }
+    }
+
+    public async IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Keyset paging on the primary key: no reader stays open while the caller works, each row comes at most once,
+        // and memory holds one page.
+        string? after = null;
+        while (true)
+        {
+            List<FbTokenEntity> page;
+            await using (var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var query = lease.Tokens.AsNoTracking();
+                    if (kind is { } k)
+                    {
+                        query = query.Where(e => e.Kind == k);
+                    }
+
+                    if (after is not null)
+                    {
+                        // Translated to SQL (Key > @after, in the column's collation, the same as ORDER BY's).
+#pragma warning disable CA1309
+                        query = query.Where(e => string.Compare(e.Key, after) > 0);
+#pragma warning restore CA1309
+                    }
+
+                    page = await query.OrderBy(e => e.Key).Take(ListPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsUnavailable(ex))
+                {
+                    throw Unavailable("list", kind?.ToString() ?? "all tokens", ex);
+                }
+            }
+
+            foreach (var row in page)
+            {
+                yield return ToToken(row);
+            }
+
+            if (page.Count < ListPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Key;
+        }
+    }
+
+    private async Task<long> WriteAnyAsync(ContextLease lease, FbTokenEntity row, TokenKey key, CancellationToken cancellationToken)
+    {
+        var context = lease.Context;
+        var strategy = context.Database.CreateExecutionStrategy();
+        while (true)
+        {
+            // Increment in the database, then read the version back in the same transaction: the row lock (or SQLite's
+            // write lock) orders concurrent writers, so each one gets its own version and none is lost.
+            var version = await strategy.ExecuteAsync(async ct =>
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var updated = await UpdateWhereAsync(lease.Tokens.Where(e => e.Key == row.Key), row, ct).ConfigureAwait(false);
+                if (updated == 0)
+                {
+                    await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                    return (long?)null;
+                }
+
+                var stored = await lease.Tokens.Where(e => e.Key == row.Key).Select(e => e.Version).FirstAsync(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return stored;
+            }, cancellationToken).ConfigureAwait(false);
+            if (version is { } v)
+            {
+                return v;
+            }
+
+            if (await TryInsertAsync(context, row, cancellationToken).ConfigureAwait(false))
+            {
+                return 1;
+            }
+
+            EfLog.InsertRace(_logger, key);
+        }
+    }
+
+    private static Task<int> UpdateWhereAsync(IQueryable<FbTokenEntity> rows, FbTokenEntity row, CancellationToken cancellationToken) =>
+        rows.ExecuteUpdateAsync(
+            s =>
+            {
+                s.SetProperty(e => e.Value, row.Value)
+                    .SetProperty(e => e.Kind, row.Kind)
+                    .SetProperty(e => e.SubjectId, row.SubjectId)
+                    .SetProperty(e => e.AppId, row.AppId)
+                    .SetProperty(e => e.ExpiresAt, row.ExpiresAt)
+                    .SetProperty(e => e.DataAccessExpiresAt, row.DataAccessExpiresAt)
+                    .SetProperty(e => e.Scopes, row.Scopes)
+                    .SetProperty(e => e.Status, row.Status)
+                    .SetProperty(e => e.InvalidReason, row.InvalidReason)
+                    .SetProperty(e => e.IssuedAt, row.IssuedAt)
+                    .SetProperty(e => e.UpdatedAt, row.UpdatedAt)
+                    .SetProperty(e => e.MachineId, row.MachineId)
+                    .SetProperty(e => e.OwnerUserId, row.OwnerUserId)
+                    .SetProperty(e => e.Version, e => e.Version + 1);
+            },
+            cancellationToken);
+
+    /// <summary>Inserts <paramref name="row"/> at version 1; false when a row with its key exists.</summary>
+    private static async Task<bool> TryInsertAsync(DbContext context, FbTokenEntity row, CancellationToken cancellationToken)
+    {
+        var entry = context.Add(new FbTokenEntity
+        {
+            Key = row.Key, Kind = row.Kind, SubjectId = row.SubjectId, AppId = row.AppId, Value = row.Value, ExpiresAt = row.ExpiresAt,
+            DataAccessExpiresAt = row.DataAccessExpiresAt, Scopes = row.Scopes, Status = row.Status, InvalidReason = row.InvalidReason,
+            IssuedAt = row.IssuedAt, UpdatedAt = row.UpdatedAt, MachineId = row.MachineId, OwnerUserId = row.OwnerUserId, Version = 1,
+        });
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // A duplicate key, or a lost connection: only a read tells which (and throws if the database is gone).
+            if (await VersionOfAsync(context, row.Key, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw;
+            }
+
+            return false;
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+        }
+    }
+
+    private static async Task<long?> VersionOfAsync(DbContext context, string key, CancellationToken cancellationToken)
+    {
+        var versions = await context.Set<FbTokenEntity>().AsNoTracking().Where(e => e.Key == key).Select(e => e.Version).Take(1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return versions.Count == 0 ? null : versions[0];
+    }
+
+    private static FbTokenEntity ToRow(StoredToken token) => new()
+    {
+        Key = token.Key.ToString(),
+        Kind = token.Key.Kind,
+        SubjectId = token.Key.SubjectId,
+        AppId = token.Key.AppId,
+        Value = token.Value,
+
+        // PostgreSQL's timestamptz takes UTC only; every provider round-trips the instant.
+        ExpiresAt = token.ExpiresAt?.ToUniversalTime(),
+        DataAccessExpiresAt = token.DataAccessExpiresAt?.ToUniversalTime(),
+        Scopes = string.Join(' ', token.Scopes),
+        Status = token.Status,
+        InvalidReason = token.InvalidReason,
+        IssuedAt = token.IssuedAt.ToUniversalTime(),
+        UpdatedAt = token.UpdatedAt.ToUniversalTime(),
+        MachineId = token.MachineId,
+        OwnerUserId = token.OwnerUserId,
+    };
+
+    private static StoredToken ToToken(FbTokenEntity row) => new()
+    {
+        Key = new TokenKey(row.Kind, row.SubjectId, row.AppId),
+        Value = row.Value,
+        ExpiresAt = row.ExpiresAt,
+        DataAccessExpiresAt = row.DataAccessExpiresAt,
+        Scopes = row.Scopes.Length == 0 ? [] : row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        Status = row.Status,
+        InvalidReason = row.InvalidReason,
+        IssuedAt = row.IssuedAt,
+        UpdatedAt = row.UpdatedAt,
+        MachineId = row.MachineId,
+        OwnerUserId = row.OwnerUserId,
+        Version = row.Version,
+    };
+
+    private static bool IsUnavailable(Exception ex) =>
+        ex is DbException or TimeoutException or DbUpdateException
+        || (ex is InvalidOperationException && ex.InnerException is DbException or TimeoutException or DbUpdateException);
+
+    private TokenStoreUnavailableException Unavailable(string operation, string target, Exception ex)
+    {
+        EfLog.Unavailable(_logger, operation, target, ex);
+        return new TokenStoreUnavailableException(
+            $"The database could not be reached to {operation} {target} ({ex.GetType().Name}). Stored tokens are kept; try again (a write may or may not have been applied).", ex);
+    }
+
+    private async ValueTask<ContextLease> LeaseAsync(CancellationToken cancellationToken)
+    {
+        if (_services.GetService<IDbContextFactory<TContext>>() is { } factory)
+        {
+            return new ContextLease(await factory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var scope = _services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        return new ContextLease(scope.ServiceProvider.GetRequiredService<TContext>(), scope);
+    }
+
+    private readonly struct ContextLease(TContext context, AsyncServiceScope? scope) : IAsyncDisposable
+    {
+        public TContext Context => context;
+
+        public DbSet<FbTokenEntity> Tokens => context.FbTokens;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (scope is { } s)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await context.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

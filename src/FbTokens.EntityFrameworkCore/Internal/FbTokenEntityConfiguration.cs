@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FbTokens.EntityFrameworkCore.Internal;
+
+internal sealed class FbTokenEntityConfiguration(string tableName, string? schema) : IEntityTypeConfiguration<FbTokenEntity>
+{
+    public void Configure(EntityTypeBuilder<FbTokenEntity> builder)
+    {
+        builder.ToTable(tableName, schema);
+        builder.HasKey(e => e.Key);
+        builder.Property(e => e.Key).HasMaxLength(FbTokenEntity.MaxKeyLength).IsUnicode(false);
+        builder.Property(e => e.SubjectId).HasMaxLength(TokenKey.MaxIdLength).IsRequired();
+        builder.Property(e => e.AppId).HasMaxLength(TokenKey.MaxIdLength);
+        builder.Property(e => e.Value).IsRequired();
+        builder.Property(e => e.Scopes).IsRequired();
+        builder.Property(e => e.MachineId).HasMaxLength(256);
+        builder.Property(e => e.OwnerUserId).HasMaxLength(TokenKey.MaxIdLength);
+        builder.Property(e => e.Version).IsConcurrencyToken();
+        builder.HasIndex(e => new { e.Kind, e.Key });
+    }
+}

@@ -1,0 +1,116 @@
+using FbTokens.Stores.Tests.Framework;
+using FbTokens.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace FbTokens.Stores.Tests.Redis;
+
+/// <summary>
+/// Three app instances (three service providers) sharing one Redis and one Graph: a token inside its refresh window,
+/// wanted by a thousand callers on each instance at once, is refreshed by exactly one exchange request.
+/// </summary>
+public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Instances = 3;
+    private const int CallersPerInstance = 1_000;
+    private readonly string _prefix = "fbtokens-multi-" + Guid.NewGuid().ToString("N");
+    private readonly List<IAsyncDisposable> _owned = [];
+    private GraphTokenEmulator _emulator = null!;
+    private readonly List<ServiceProvider> _providers = [];
+
+    public Task InitializeAsync()
+    {
+        var emulator = new GraphTokenEmulator();
+        _owned.Add(emulator);
+        _emulator = emulator;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Three_instances_with_a_thousand_callers_each_send_exactly_one_exchange_and_all_get_the_new_token()
+    {
+        var (key, oldValue, managers) = await SeedAsync(useLock: true);
+
+        var tokens = await Task.WhenAll(managers.SelectMany(manager =>
+            Enumerable.Range(0, CallersPerInstance).Select(_ => Task.Run(() => manager.GetTokenAsync(key)))));
+
+        var exchanges = _emulator.GetCallCount(GraphEndpoint.AccessToken);
+        output.WriteLine($"{Instances} instances x {CallersPerInstance} callers: {exchanges} exchange request(s).");
+        Assert.Equal(1, exchanges);
+        var fresh = tokens[0].Value;
+        Assert.NotEqual(oldValue, fresh);
+        Assert.All(tokens, t => Assert.Equal(fresh, t.Value));
+        var stored = await managers[1].GetTokenAsync(key);
+        Assert.Equal(fresh, stored.Value);
+        Assert.Equal(2, stored.Version);
+    }
+
+    [SkippableFact]
+    public async Task Without_the_distributed_lock_each_instance_refreshes_on_its_own()
+    {
+        // The control: proves the test above can fail, and that it is the Redis lock that makes it pass.
+        var (key, _, managers) = await SeedAsync(useLock: false);
+
+        await Task.WhenAll(managers.SelectMany(manager =>
+            Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    await manager.GetTokenAsync(key);
+                }
+                catch (ReauthenticationRequiredException)
+                {
+                    // A late exchange with a token Graph already replaced may be refused; not what this test counts.
+                }
+            }))));
+
+        Assert.True(_emulator.GetCallCount(GraphEndpoint.AccessToken) > 1);
+    }
+
+    private async Task<(TokenKey Key, string OldValue, IGraphTokenManager[] Managers)> SeedAsync(bool useLock)
+    {
+        var redis = TestServers.Redis;
+        var user = _emulator.CreateTestUser();
+        var oldValue = _emulator.IssueUserToken(user.Id);
+        var key = TokenKey.ForUser(user.Id);
+
+        // Each exchange takes a while, so every instance wants its refresh while the first one is still running.
+        _emulator.Faults.SetLatency(TimeSpan.FromMilliseconds(300), GraphEndpoint.AccessToken);
+        for (var i = 0; i < Instances; i++)
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddFbTokens(_ => { })
+                .UseGraphTokenEmulator(_emulator)
+                .AddTokenManager()
+                .AddRedisTokenStore(redis, o =>
+                {
+                    o.KeyPrefix = _prefix;
+                    o.UseDistributedRefreshLock = useLock;
+                });
+            _providers.Add(services.BuildServiceProvider());
+        }
+
+        var managers = _providers.Select(p => p.GetRequiredService<IGraphTokenManager>()).ToArray();
+
+        // Stored with 3 days left: inside the default 7-day refresh window. Graph's exchange gives ~60 days.
+        var now = TimeProvider.System.GetUtcNow();
+        var store = _providers[0].GetRequiredService<ITokenStore>();
+        await store.SetAsync(new StoredToken { Key = key, Value = oldValue, ExpiresAt = now.AddDays(3), IssuedAt = now, UpdatedAt = now }, 0);
+        _emulator.ResetCallCounts();
+        return (key, oldValue, managers);
+    }
+}
