@@ -45,7 +45,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
         var (key, oldValue, managers) = await SeedAsync(useLock: true);
 
         var tokens = await Task.WhenAll(managers.SelectMany(manager =>
-            Enumerable.Range(0, CallersPerInstance).Select(_ => Task.Run(() => manager.GetTokenAsync(key)))));
+            Enumerable.Range(0, CallersPerInstance).Select(_ => Task.Run(() => manager.GetTokenAsync(key).AsTask()))));
 
         var exchanges = _emulator.GetCallCount(GraphEndpoint.AccessToken);
         output.WriteLine($"{Instances} instances x {CallersPerInstance} callers: {exchanges} exchange request(s).");

@@ -31,7 +31,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         var read = await Assert.ThrowsAsync<TokenStoreUnavailableException>(() => store.GetAsync(keys[0]).AsTask());
         var write = await Assert.ThrowsAsync<TokenStoreUnavailableException>(() =>
             store.SetAsync(new StoredToken { Key = TokenKey.ForUser("9999"), Value = "EAABsecretnew", IssuedAt = now, UpdatedAt = now }, 0).AsTask());
-        await Assert.ThrowsAsync<TokenStoreUnavailableException>(() => manager.GetTokenAsync(keys[1]));
+        await Assert.ThrowsAsync<TokenStoreUnavailableException>(() => manager.GetTokenAsync(keys[1]).AsTask());
         await Assert.ThrowsAsync<TokenStoreUnavailableException>(async () =>
         {
             await foreach (var _ in store.ListAsync(null))
