@@ -13,7 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 started=$SECONDS
 
 packages="$root/artifacts/packages"
-work=$(mktemp -d "${TMPDIR:-/tmp}/fbtokens-consumption.XXXXXX")
+work=$(mktemp -d -t fbtokens-consumption.XXXXXX)
 app_pid=""
 version=""
 cleanup() {
