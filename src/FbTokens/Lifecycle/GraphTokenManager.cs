@@ -14,6 +14,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
     private readonly FbTokensOptions _fbOptions;
     private readonly TokenManagerOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly CoarseUtcClock? _coarseClock;
     private readonly TokenLifecycleNotifier _notifier;
     private readonly ILogger _logger;
     private readonly IDistributedRefreshLock _refreshLock;
@@ -38,6 +39,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         _fbOptions = fbOptions.Value;
         _options = options.Value;
         _timeProvider = timeProvider;
+        _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System) ? new CoarseUtcClock(timeProvider) : null;
         _notifier = notifier;
         _logger = logger;
         _refreshLock = refreshLock ?? InProcessRefreshLock.Instance;
@@ -53,6 +55,10 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
     private IGraphTokenClient Client => _services.GetRequiredService<IGraphTokenClient>();
 
     private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    /// <summary>The clock of the hit check: coarse (a few ms) on the system clock, where reading exact time costs
+    /// more than the rest of the hit; exact on any other <see cref="TimeProvider"/>, so tests control it.</summary>
+    private DateTimeOffset HitNow => _coarseClock?.GetUtcNow() ?? _timeProvider.GetUtcNow();
 
     public async Task<StoredToken> SaveUserTokenAsync(string userAccessToken, bool includePageTokens = false, CancellationToken cancellationToken = default)
     {
@@ -185,7 +191,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         // The hit (stored, valid, unexpired, not due for refresh) is every Graph call a host makes, so with a store that
         // answers synchronously it completes here: no async state machine, no allocation. Everything else goes on below.
         var stored = read.Result;
-        if (stored is { Status: TokenStatus.Valid } token && IsHit(token, Now))
+        if (stored is { Status: TokenStatus.Valid } token && IsHit(token, HitNow))
         {
             LogTokenUsed(key, token);
             return new ValueTask<StoredToken>(token);

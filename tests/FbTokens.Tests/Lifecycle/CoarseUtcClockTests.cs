@@ -1,0 +1,42 @@
+using FbTokens.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FbTokens.Tests.Lifecycle;
+
+public sealed class CoarseUtcClockTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Reads_the_anchor_time_plus_elapsed_ticks_and_never_goes_backwards()
+    {
+        var clock = new CoarseUtcClock(new FakeTimeProvider(Start));
+
+        var readings = Enumerable.Range(0, 1000).Select(_ => clock.GetUtcNow()).ToList();
+
+        Assert.All(readings, r => Assert.InRange(r, Start, Start.AddSeconds(2)));
+        Assert.Equal(readings.Order(), readings);
+    }
+
+    [Fact]
+    public void The_manager_uses_it_only_on_the_system_clock()
+    {
+        var field = typeof(GraphTokenManager).GetField("_coarseClock", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+        Assert.Null(field.GetValue(ManagerOn(new FakeTimeProvider(Start))));
+        Assert.NotNull(field.GetValue(ManagerOn(TimeProvider.System)));
+    }
+
+    private static GraphTokenManager ManagerOn(TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(time);
+        services.AddFbTokens(o =>
+        {
+            o.AppId = "1234567890";
+            o.AppSecret = "test-app-secret-0123456789abcdef";
+        }).AddTokenManager();
+        return services.BuildServiceProvider().GetRequiredService<GraphTokenManager>();
+    }
+}
