@@ -21,8 +21,14 @@ internal static class GraphResponseReader
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
+                var payload = await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
                     ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode);
+                if (payload is IGraphPayload { MissingField: { } missing })
+                {
+                    throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode);
+                }
+
+                return payload;
             }
         }
         catch (JsonException ex)
@@ -69,7 +75,7 @@ internal static class GraphResponseReader
 
         try
         {
-            return JsonSerializer.Deserialize(body, GraphJsonContext.Default.ErrorEnvelope)?.Error;
+            return JsonSerializer.Deserialize(body, GraphJsonContext.Default.ErrorEnvelope)?.Error is { CodeField: not null } error ? error : null;
         }
         catch (JsonException)
         {

@@ -196,7 +196,9 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             Log.TokenFingerprint(_logger, request.Operation, fingerprint);
         }
 
-        var started = _timeProvider.GetTimestamp();
+        // Reading the clock costs as much as a dictionary lookup: only when a duration is recorded or logged.
+        var timed = GraphTelemetry.Duration.Enabled || _logger.IsEnabled(LogLevel.Warning);
+        var started = timed ? _timeProvider.GetTimestamp() : 0;
         var outcome = "success";
         int? status = null;
         try
@@ -255,7 +257,11 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
             var outcomeTag = new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, outcome);
             GraphTelemetry.Operations.Add(1, operationTag, outcomeTag);
-            GraphTelemetry.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, operationTag, outcomeTag);
+            if (timed)
+            {
+                GraphTelemetry.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, operationTag, outcomeTag);
+            }
+
             activity?.SetTag(GraphTelemetry.OutcomeTag, outcome);
             activity?.SetTag(GraphTelemetry.AttemptTag, request.Attempts);
             if (status is { } s)

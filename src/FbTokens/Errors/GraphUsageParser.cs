@@ -12,15 +12,39 @@ internal static class GraphUsageParser
 
     public static GraphUsage? Parse(HttpResponseHeaders headers)
     {
-        var app = ParseApp(First(headers, AppUsageHeader));
-        var buc = ParseBusinessUseCases(First(headers, BusinessUseCaseUsageHeader));
-        var ad = ParseAdAccount(First(headers, AdAccountUsageHeader));
-        return app is null && buc.Count == 0 && ad is null ? null : new GraphUsage(app, buc, ad);
-    }
+        // One pass over the raw (non-validated) headers: every response goes through here, most carry none of these.
+        string? app = null, buc = null, ad = null;
+        foreach (var (name, values) in headers.NonValidated)
+        {
+            if (!name.StartsWith("X-", StringComparison.OrdinalIgnoreCase) || values.Count == 0)
+            {
+                continue;
+            }
 
-    // The non-validating view reads the raw value without parsing or allocating when the header is absent.
-    private static string? First(HttpResponseHeaders headers, string name) =>
-        headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
+            if (name.Equals(AppUsageHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                app = values.ToString();
+            }
+            else if (name.Equals(BusinessUseCaseUsageHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                buc = values.ToString();
+            }
+            else if (name.Equals(AdAccountUsageHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                ad = values.ToString();
+            }
+        }
+
+        if (app is null && buc is null && ad is null)
+        {
+            return null;
+        }
+
+        var appUsage = ParseApp(app);
+        var bucUsage = ParseBusinessUseCases(buc);
+        var adUsage = ParseAdAccount(ad);
+        return appUsage is null && bucUsage.Count == 0 && adUsage is null ? null : new GraphUsage(appUsage, bucUsage, adUsage);
+    }
 
     internal static AppUsage? ParseApp(string? json)
     {

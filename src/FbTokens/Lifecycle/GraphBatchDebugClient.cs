@@ -116,7 +116,7 @@ internal sealed class GraphBatchDebugClient
             try
             {
                 var envelope = JsonSerializer.Deserialize(body, GraphJsonContext.Default.DebugTokenEnvelope);
-                return envelope is null
+                return envelope is null || envelope.MissingField is not null
                     ? new BatchDebugResult(null, Retry: false)
                     : new BatchDebugResult(PayloadMapper.ToResponse(envelope.Data, sensitive), Retry: false);
             }

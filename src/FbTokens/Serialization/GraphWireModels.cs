@@ -2,27 +2,42 @@ using System.Text.Json.Serialization;
 
 namespace FbTokens.Internal;
 
-// Graph's payloads field for field. `required` members make a missing field a JsonException,
-// which the response reader turns into GraphProtocolException; unknown fields are ignored.
+// Graph's payloads field for field. Plain settable properties keep System.Text.Json on its fast path (`required`
+// or init-only members send it down the slower constructor-argument path); instead each payload names the required
+// field it lacks (IGraphPayload), and the response reader turns that into a GraphProtocolException. Unknown fields
+// are ignored.
 
-internal sealed class TokenPayload
+/// <summary>A payload that can say which required field Graph left out.</summary>
+internal interface IGraphPayload
 {
-    [JsonPropertyName("access_token")] public required string AccessToken { get; init; }
-    [JsonPropertyName("token_type")] public string? TokenType { get; init; }
-    [JsonPropertyName("expires_in")] public long? ExpiresIn { get; init; }
-    [JsonPropertyName("machine_id")] public string? MachineId { get; init; }
+    /// <summary>The JSON name of a required field that is missing, or null when the payload is complete.</summary>
+    string? MissingField { get; }
 }
 
-internal sealed class ClientCodePayload
+internal sealed class TokenPayload : IGraphPayload
 {
-    [JsonPropertyName("code")] public required string Code { get; init; }
-    [JsonPropertyName("machine_id")] public string? MachineId { get; init; }
+    [JsonPropertyName("access_token")] public string AccessToken { get; set; } = null!;
+    [JsonPropertyName("token_type")] public string? TokenType { get; set; }
+    [JsonPropertyName("expires_in")] public long? ExpiresIn { get; set; }
+    [JsonPropertyName("machine_id")] public string? MachineId { get; set; }
+
+    public string? MissingField => AccessToken is null ? "access_token" : null;
 }
 
-internal sealed class AccountsPayload
+internal sealed class ClientCodePayload : IGraphPayload
 {
-    [JsonPropertyName("data")] public required List<PagePayload> Data { get; init; }
-    [JsonPropertyName("paging")] public PagingPayload? Paging { get; init; }
+    [JsonPropertyName("code")] public string Code { get; set; } = null!;
+    [JsonPropertyName("machine_id")] public string? MachineId { get; set; }
+
+    public string? MissingField => Code is null ? "code" : null;
+}
+
+internal sealed class AccountsPayload : IGraphPayload
+{
+    [JsonPropertyName("data")] public List<PagePayload> Data { get; set; } = null!;
+    [JsonPropertyName("paging")] public PagingPayload? Paging { get; set; }
+
+    public string? MissingField => Data is null ? "data" : null;
 }
 
 internal sealed class PagePayload
@@ -44,89 +59,95 @@ internal sealed class CategoryPayload
 
 internal sealed class PagingPayload
 {
-    [JsonPropertyName("cursors")] public CursorsPayload? Cursors { get; init; }
-    [JsonPropertyName("next")] public string? Next { get; init; }
-    [JsonPropertyName("previous")] public string? Previous { get; init; }
+    [JsonPropertyName("cursors")] public CursorsPayload? Cursors { get; set; }
+    [JsonPropertyName("next")] public string? Next { get; set; }
+    [JsonPropertyName("previous")] public string? Previous { get; set; }
 }
 
 internal sealed class CursorsPayload
 {
-    [JsonPropertyName("before")] public string? Before { get; init; }
-    [JsonPropertyName("after")] public string? After { get; init; }
+    [JsonPropertyName("before")] public string? Before { get; set; }
+    [JsonPropertyName("after")] public string? After { get; set; }
 }
 
-internal sealed class DebugTokenEnvelope
+internal sealed class DebugTokenEnvelope : IGraphPayload
 {
-    [JsonPropertyName("data")] public required DebugTokenPayload Data { get; init; }
+    [JsonPropertyName("data")] public DebugTokenPayload Data { get; set; } = null!;
+
+    public string? MissingField => Data is null ? "data" : Data.IsValidField is null ? "data.is_valid" : null;
 }
 
 internal sealed class DebugTokenPayload
 {
-    [JsonPropertyName("app_id")] public string? AppId { get; init; }
-    [JsonPropertyName("type")] public string? Type { get; init; }
-    [JsonPropertyName("application")] public string? Application { get; init; }
-    [JsonPropertyName("data_access_expires_at")] public long? DataAccessExpiresAt { get; init; }
-    [JsonPropertyName("expires_at")] public long? ExpiresAt { get; init; }
-    [JsonPropertyName("is_valid")] public required bool IsValid { get; init; }
-    [JsonPropertyName("issued_at")] public long? IssuedAt { get; init; }
-    [JsonPropertyName("scopes")] public List<string>? Scopes { get; init; }
-    [JsonPropertyName("granular_scopes")] public List<GranularScopePayload>? GranularScopes { get; init; }
-    [JsonPropertyName("user_id")] public string? UserId { get; init; }
-    [JsonPropertyName("profile_id")] public string? ProfileId { get; init; }
-    [JsonPropertyName("error")] public DebugErrorPayload? Error { get; init; }
+    [JsonPropertyName("app_id")] public string? AppId { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("application")] public string? Application { get; set; }
+    [JsonPropertyName("data_access_expires_at")] public long? DataAccessExpiresAt { get; set; }
+    [JsonPropertyName("expires_at")] public long? ExpiresAt { get; set; }
+    [JsonPropertyName("is_valid")] public bool? IsValidField { get; set; }
+
+    public bool IsValid => IsValidField == true;
+    [JsonPropertyName("issued_at")] public long? IssuedAt { get; set; }
+    [JsonPropertyName("scopes")] public List<string>? Scopes { get; set; }
+    [JsonPropertyName("granular_scopes")] public List<GranularScopePayload>? GranularScopes { get; set; }
+    [JsonPropertyName("user_id")] public string? UserId { get; set; }
+    [JsonPropertyName("profile_id")] public string? ProfileId { get; set; }
+    [JsonPropertyName("error")] public DebugErrorPayload? Error { get; set; }
 }
 
 internal sealed class GranularScopePayload
 {
-    [JsonPropertyName("scope")] public required string Scope { get; init; }
-    [JsonPropertyName("target_ids")] public List<string>? TargetIds { get; init; }
+    [JsonPropertyName("scope")] public string Scope { get; set; } = string.Empty;
+    [JsonPropertyName("target_ids")] public List<string>? TargetIds { get; set; }
 }
 
 internal sealed class DebugErrorPayload
 {
-    [JsonPropertyName("code")] public int Code { get; init; }
-    [JsonPropertyName("message")] public string? Message { get; init; }
-    [JsonPropertyName("subcode")] public int? Subcode { get; init; }
+    [JsonPropertyName("code")] public int Code { get; set; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("subcode")] public int? Subcode { get; set; }
 }
 
 internal sealed class ErrorEnvelope
 {
-    [JsonPropertyName("error")] public required ErrorPayload Error { get; init; }
+    [JsonPropertyName("error")] public ErrorPayload? Error { get; set; }
 }
 
 internal sealed class ErrorPayload
 {
-    [JsonPropertyName("message")] public string? Message { get; init; }
-    [JsonPropertyName("type")] public string? Type { get; init; }
-    [JsonPropertyName("code")] public required int Code { get; init; }
-    [JsonPropertyName("error_subcode")] public int? ErrorSubcode { get; init; }
-    [JsonPropertyName("error_user_title")] public string? ErrorUserTitle { get; init; }
-    [JsonPropertyName("error_user_msg")] public string? ErrorUserMsg { get; init; }
-    [JsonPropertyName("is_transient")] public bool? IsTransient { get; init; }
-    [JsonPropertyName("fbtrace_id")] public string? FbTraceId { get; init; }
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("code")] public int? CodeField { get; set; }
+
+    public int Code => CodeField ?? 0;
+    [JsonPropertyName("error_subcode")] public int? ErrorSubcode { get; set; }
+    [JsonPropertyName("error_user_title")] public string? ErrorUserTitle { get; set; }
+    [JsonPropertyName("error_user_msg")] public string? ErrorUserMsg { get; set; }
+    [JsonPropertyName("is_transient")] public bool? IsTransient { get; set; }
+    [JsonPropertyName("fbtrace_id")] public string? FbTraceId { get; set; }
 }
 
 internal sealed class AppUsagePayload
 {
-    [JsonPropertyName("call_count")] public double CallCount { get; init; }
-    [JsonPropertyName("total_time")] public double TotalTime { get; init; }
-    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; init; }
+    [JsonPropertyName("call_count")] public double CallCount { get; set; }
+    [JsonPropertyName("total_time")] public double TotalTime { get; set; }
+    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; set; }
 }
 
 internal sealed class BusinessUseCasePayload
 {
-    [JsonPropertyName("type")] public string? Type { get; init; }
-    [JsonPropertyName("call_count")] public double CallCount { get; init; }
-    [JsonPropertyName("total_time")] public double TotalTime { get; init; }
-    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; init; }
-    [JsonPropertyName("estimated_time_to_regain_access")] public double? EstimatedTimeToRegainAccess { get; init; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("call_count")] public double CallCount { get; set; }
+    [JsonPropertyName("total_time")] public double TotalTime { get; set; }
+    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; set; }
+    [JsonPropertyName("estimated_time_to_regain_access")] public double? EstimatedTimeToRegainAccess { get; set; }
 }
 
 internal sealed class AdAccountUsagePayload
 {
-    [JsonPropertyName("acc_id_util_pct")] public double UtilizationPercent { get; init; }
-    [JsonPropertyName("reset_time_duration")] public double ResetTimeDuration { get; init; }
-    [JsonPropertyName("ads_api_access_tier")] public string? AccessTier { get; init; }
+    [JsonPropertyName("acc_id_util_pct")] public double UtilizationPercent { get; set; }
+    [JsonPropertyName("reset_time_duration")] public double ResetTimeDuration { get; set; }
+    [JsonPropertyName("ads_api_access_tier")] public string? AccessTier { get; set; }
 }
 
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
