@@ -65,15 +65,12 @@ echo "consumption test: packed $(ls "$packages"/*.nupkg | wc -l) packages $versi
 mkdir -p "$work/app"
 cp .ci/consumption/Consumer.csproj .ci/consumption/Program.cs "$work/app/"
 for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' >"$work/$f"; done
-nuget_org=$(cd "$work" && dotnet nuget list source --format short 2>/dev/null | sed -n 's/^E[A-Z]* \(http.*\)$/\1/p' | head -n 1)
-nuget_org=${nuget_org:-https://api.nuget.org/v3/index.json}
+# No <clear />: the machine's own configured sources stay in force for everything else.
 cat >"$work/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
-    <clear />
     <add key="fbtokens-local" value="$packages" />
-    <add key="nuget.org" value="$nuget_org" />
   </packageSources>
 </configuration>
 XML
