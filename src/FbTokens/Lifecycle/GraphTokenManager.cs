@@ -528,7 +528,11 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
 
     /// <summary>Refreshes <paramref name="token"/> if it is still due when its flight runs; shares a running flight.</summary>
     internal Task<StoredToken> RefreshIfDueAsync(StoredToken token, CancellationToken cancellationToken) =>
-        _flights.RunAsync(token.Key, k => RefreshCoreAsync(k, force: false, observedVersion: token.Version), cancellationToken);
+        _flights.RunAsync(
+            token.Key,
+            (Manager: this, token.Version),
+            static (k, state) => state.Manager.RefreshCoreAsync(k, force: false, observedVersion: state.Version),
+            cancellationToken);
 
     private static bool IsRefreshable(StoredToken token) =>
         token.ExpiresAt is not null && (token.Key.Kind == TokenKind.User || (token.Key.Kind == TokenKind.Page && token.OwnerUserId is not null));

@@ -15,7 +15,14 @@ internal sealed class SingleFlight<TKey, TValue>
     /// <summary>How many flights are running.</summary>
     public int Count => _flights.Count;
 
-    public Task<TValue> RunAsync(TKey key, Func<TKey, Task<TValue>> work, CancellationToken cancellationToken)
+    public Task<TValue> RunAsync(TKey key, Func<TKey, Task<TValue>> work, CancellationToken cancellationToken) =>
+        RunAsync(key, work, static (k, w) => w(k), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(TKey, Func{TKey, Task{TValue}}, CancellationToken)"/>, with the work's state passed in,
+    /// so that a caller joining a running flight (the many, in a stampede) allocates no closure.
+    /// </summary>
+    public Task<TValue> RunAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TValue>> work, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -25,7 +32,7 @@ internal sealed class SingleFlight<TKey, TValue>
             }
 
             Lazy<Task<TValue>>? flight = null;
-            flight = new Lazy<Task<TValue>>(() => RunThenForgetAsync(key, flight!, work), LazyThreadSafetyMode.ExecutionAndPublication);
+            flight = new Lazy<Task<TValue>>(() => RunThenForgetAsync(key, flight!, k => work(k, state)), LazyThreadSafetyMode.ExecutionAndPublication);
             if (_flights.TryAdd(key, flight))
             {
                 return flight.Value.WaitAsync(cancellationToken);
