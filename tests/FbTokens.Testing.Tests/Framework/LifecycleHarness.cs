@@ -1,3 +1,4 @@
+using FbTokens.Tests.Framework;
 using FbTokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
