@@ -11,9 +11,11 @@ namespace FbTokens;
 public static class FbTokensBuilderResilienceExtensions
 {
     /// <summary>
-    /// Replaces FbTokens' default pipeline (total timeout → retry → attempt timeout) with the host's own. The
-    /// host then owns retries: keep single-use operations (code exchange, client-code redemption) from being
-    /// retried once a request may have reached Graph — <see cref="GraphRetryPredicates.ShouldRetryAsync"/> does that.
+    /// Replaces FbTokens' default pipeline (total timeout → retry → circuit breaker → attempt timeout) with the
+    /// host's own Polly pipeline, run by Microsoft.Extensions.Http.Resilience's handler in the same place. The host
+    /// then owns retries: keep single-use operations (code exchange, client-code redemption) from being retried once
+    /// a request may have reached Graph — <see cref="GraphRetryPredicates.ShouldRetryAsync"/> does that. Calling it
+    /// again replaces the previous replacement.
     /// </summary>
     /// <param name="builder">The FbTokens builder.</param>
     /// <param name="configure">Builds the pipeline; the context gives access to the service provider.</param>

@@ -8,6 +8,13 @@ namespace FbTokens;
 /// </summary>
 public sealed class GraphResilienceOptions
 {
+    /// <summary>
+    /// Whether FbTokens' pipeline (timeouts, retries, circuit breaker) runs at all. Default true. When false, every
+    /// operation is one HTTP attempt with no timeout but the caller's <see cref="System.Threading.CancellationToken"/>:
+    /// for hosts that wrap calls in their own policies. The usage throttle is set apart, by <see cref="UsageThrottleMode"/>.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>How many times a safe operation is retried after a transient failure. Default 3; 0 turns retries off.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 

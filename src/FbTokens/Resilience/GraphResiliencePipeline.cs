@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,10 @@ using Polly.Timeout;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// The handlers on the FbTokens <see cref="HttpClient"/>, outermost first: resilience pipeline (total timeout →
-/// retry → circuit breaker → attempt timeout) → per-attempt telemetry. Usage throttling runs before the client
-/// sends (<see cref="GraphUsageThrottle"/>).
+/// The handlers on the FbTokens <see cref="HttpClient"/>, outermost first: resilience (the default
+/// <see cref="GraphResilienceHandler"/>: total timeout → retry → circuit breaker → attempt timeout; or the host's own
+/// Polly pipeline; or nothing when <see cref="GraphResilienceOptions.Enabled"/> is false) → per-attempt telemetry
+/// (<see cref="GraphAttemptHandler"/>). Usage throttling runs before the client sends (<see cref="GraphUsageThrottle"/>).
 /// </summary>
 internal static class GraphResiliencePipeline
 {
@@ -27,78 +29,46 @@ internal static class GraphResiliencePipeline
         // FbTokens logs every operation and attempt itself (event ids 1000–1009), without URLs; the factory's
         // default request logging would only repeat that, with paths. A host can add it back: AddDefaultLogger().
         builder.RemoveAllLoggers();
+        AddServices(builder.Services);
+
+        // The slot for a host's own Polly pipeline (ReplaceResiliencePipeline), which may be registered after this
+        // call; the handler list below keeps this handler only when one was.
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
+            context.ServiceProvider.GetService<ResiliencePipelineReplacement>()?.Configure(pipeline, context));
+        builder.ConfigureAdditionalHttpMessageHandlers(static (handlers, services) =>
         {
-            if (context.ServiceProvider.GetService<ResiliencePipelineReplacement>() is { } replacement)
-            {
-                replacement.Configure(pipeline, context);
-                return;
-            }
-
-            var services = context.ServiceProvider;
+            var slot = handlers.Count - 1;
             var options = services.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience;
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience");
-            var policy = new GraphRetryPolicy(options, services.GetRequiredService<TimeProvider>());
-
-            pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = options.TotalTimeout });
-            if (options.MaxRetryAttempts > 0)
+            if (services.GetService<ResiliencePipelineReplacement>() is null)
             {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
+                handlers[slot].Dispose();
+                if (options.Enabled)
                 {
-                    Name = "Retry",
-                    MaxRetryAttempts = options.MaxRetryAttempts,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = options.UseJitter,
-                    Delay = options.BaseDelay,
-                    MaxDelay = options.MaxDelay,
-                    // Retry-After is read, with Graph's usage estimates, by the delay generator.
-                    ShouldRetryAfterHeader = false,
-                    ShouldHandle = args => policy.ShouldRetryAsync(args.Outcome, args.Context),
-                    DelayGenerator = args => policy.RateLimitDelayAsync(args.Outcome, args.Context),
-                    OnRetry = args =>
-                    {
-                        var request = args.Context.GetRequestMessage();
-                        var operation = OperationOf(request);
-                        GraphTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, operation));
-                        if (logger.IsEnabled(LogLevel.Information))
-                        {
-                            var endpoint = EndpointOf(request);
-                            var cause = Describe(args.Outcome);
-                            Log.RetryScheduled(logger, operation, endpoint, args.AttemptNumber + 2, args.RetryDelay.TotalMilliseconds, cause);
-                        }
-
-                        return ValueTask.CompletedTask;
-                    },
-                });
+                    handlers[slot] = CreateDefaultHandler(services, options);
+                }
+                else
+                {
+                    handlers.RemoveAt(slot);
+                }
             }
 
-            if (options.CircuitBreakerEnabled)
-            {
-                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-                {
-                    Name = "CircuitBreaker",
-                    FailureRatio = options.CircuitBreakerFailureRatio,
-                    MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-                    SamplingDuration = options.CircuitBreakerSamplingDuration,
-                    BreakDuration = options.CircuitBreakerBreakDuration,
-                    // Only Graph being unreachable or failing counts; token, permission and rate-limit errors do not.
-                    ShouldHandle = args => ValueTask.FromResult(GraphRetryPolicy.IsOutageSignal(args.Outcome)),
-                    OnOpened = args =>
-                    {
-                        Log.CircuitOpened(logger, args.BreakDuration.TotalMilliseconds);
-                        return ValueTask.CompletedTask;
-                    },
-                    OnClosed = _ =>
-                    {
-                        Log.CircuitClosed(logger);
-                        return ValueTask.CompletedTask;
-                    },
-                });
-            }
-
-            pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
+            handlers.Add(ActivatorUtilities.CreateInstance<GraphAttemptHandler>(services));
         });
-        builder.AddHttpMessageHandler(sp => ActivatorUtilities.CreateInstance<GraphAttemptHandler>(sp));
+    }
+
+    private static void AddServices(IServiceCollection services) =>
+        services.TryAddSingleton(static services => new GraphCircuitBreaker(
+            services.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience")));
+
+    private static GraphResilienceHandler CreateDefaultHandler(IServiceProvider services, GraphResilienceOptions options)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience");
+        // One breaker per service provider: handlers are rebuilt every few minutes and an open circuit must stay open.
+        var breaker = options.CircuitBreakerEnabled ? services.GetRequiredService<GraphCircuitBreaker>() : null;
+        return new GraphResilienceHandler(options, new GraphRetryPolicy(options, time), breaker, time, logger);
     }
 
     internal static string OperationOf(HttpRequestMessage? request) =>
@@ -107,8 +77,6 @@ internal static class GraphResiliencePipeline
     internal static string EndpointOf(HttpRequestMessage? request) =>
         GraphRequestOptions.Of(request)?.Endpoint ?? "unknown";
 
-    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is { } exception ? exception.GetType().Name : "HTTP " + (int)(outcome.Result?.StatusCode ?? 0);
 }
 
 /// <summary>A host's own pipeline, registered with <see cref="FbTokensBuilderResilienceExtensions.ReplaceResiliencePipeline"/>.</summary>
@@ -122,14 +90,19 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
 {
     public static GraphRetryPolicy Default { get; } = new(new GraphResilienceOptions(), TimeProvider.System);
 
-    public async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    /// <summary>The decision for a host's Polly pipeline (<see cref="GraphRetryPredicates"/>).</summary>
+    public ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        var request = context.GetRequestMessage();
-        var singleUse = GraphRequestOptions.Of(request)?.SingleUse == true;
+        var singleUse = GraphRequestOptions.Of(context.GetRequestMessage())?.SingleUse == true;
+        return ShouldRetryAsync(outcome.Result, outcome.Exception, singleUse, context.CancellationToken);
+    }
 
-        if (outcome.Exception is { } exception)
+    /// <summary>Whether an attempt that ended with <paramref name="response"/> or <paramref name="exception"/> is worth another.</summary>
+    public async ValueTask<bool> ShouldRetryAsync(HttpResponseMessage? response, Exception? exception, bool singleUse, CancellationToken cancellationToken)
+    {
+        if (exception is not null)
         {
-            if (context.CancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested)
             {
                 return false;
             }
@@ -143,7 +116,7 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
             return exception is HttpRequestException or TimeoutRejectedException;
         }
 
-        if (singleUse || outcome.Result is not { } response)
+        if (singleUse || response is null)
         {
             return false;
         }
@@ -154,7 +127,7 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
             return false;
         }
 
-        var error = await ReadErrorAsync(response, context.CancellationToken).ConfigureAwait(false);
+        var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
         if (error is not null && GraphErrorClassifier.IsRateLimitCode(error.Code))
         {
             // Back off only when Graph's own estimate fits the budget; a longer wait surfaces to the caller at once.
@@ -179,23 +152,31 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
         return error is not null && (error.IsTransient == true || GraphErrorClassifier.IsTransientCode(error.Code, response.StatusCode));
     }
 
-    /// <summary>The wait Graph asked for (Retry-After, else usage estimates); null lets the exponential backoff decide.</summary>
-    public ValueTask<TimeSpan?> RateLimitDelayAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
-        ValueTask.FromResult(outcome.Result is { } response ? RateLimitWait(response) : null);
+    /// <summary>
+    /// The exponential backoff before retry number <paramref name="retry"/> + 1 (0 for the first):
+    /// <see cref="GraphResilienceOptions.BaseDelay"/> × 2^<paramref name="retry"/>, spread over ±25 % when
+    /// <see cref="GraphResilienceOptions.UseJitter"/> is on, and never above <see cref="GraphResilienceOptions.MaxDelay"/>.
+    /// </summary>
+    public TimeSpan Backoff(int retry)
+    {
+        var milliseconds = options.BaseDelay.TotalMilliseconds * Math.Pow(2, retry);
+        if (options.UseJitter)
+        {
+            // Jitter only spreads clients apart; it needs no cryptographic randomness.
+#pragma warning disable CA5394
+            milliseconds *= 0.75 + (Random.Shared.NextDouble() * 0.5);
+#pragma warning restore CA5394
+        }
 
-    private TimeSpan? RateLimitWait(HttpResponseMessage response)
+        return TimeSpan.FromMilliseconds(Math.Min(milliseconds, options.MaxDelay.TotalMilliseconds));
+    }
+
+    /// <summary>The wait Graph asked for (Retry-After, else usage estimates); null lets the exponential backoff decide.</summary>
+    public TimeSpan? RateLimitWait(HttpResponseMessage response)
     {
         var wait = GraphErrorClassifier.RetryAfter(response.Headers, GraphUsageParser.Parse(response.Headers), timeProvider);
         return wait is { } w && w > TimeSpan.Zero ? w : null;
     }
-
-    /// <summary>Signals that Graph is unreachable or failing, for the circuit breaker.</summary>
-    public static bool IsOutageSignal(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
-    {
-        HttpRequestException or TimeoutRejectedException => true,
-        null => outcome.Result is { } response && (int)response.StatusCode >= 500,
-        _ => false,
-    };
 
     public static bool IsFailureBeforeSending(Exception exception) =>
         exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };

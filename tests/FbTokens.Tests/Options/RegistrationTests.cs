@@ -20,6 +20,7 @@ public sealed class RegistrationTests
         Assert.Equal(3, options.Resilience.MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Resilience.AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(60), options.Resilience.TotalTimeout);
+        Assert.True(options.Resilience.Enabled);
     }
 
     [Fact]
@@ -72,6 +73,7 @@ public sealed class RegistrationTests
             ["FbTokens:PageSize"] = "25",
             ["FbTokens:Resilience:MaxRetryAttempts"] = "1",
             ["FbTokens:Resilience:AttemptTimeout"] = "00:00:05",
+            ["FbTokens:Resilience:Enabled"] = "false",
         }).Build();
         var services = new ServiceCollection();
 
@@ -88,6 +90,7 @@ public sealed class RegistrationTests
         Assert.Equal(25, options.PageSize);
         Assert.Equal(1, options.Resilience.MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Resilience.AttemptTimeout);
+        Assert.False(options.Resilience.Enabled);
         Assert.NotNull(provider.GetRequiredService<IGraphTokenClient>());
     }
 

@@ -1,0 +1,282 @@
+using System.Net;
+using FbTokens.Internal;
+using FbTokens.Tests.Framework;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using static FbTokens.Tests.Framework.GraphPayloads;
+
+namespace FbTokens.Tests.Resilience;
+
+/// <summary>
+/// The default pipeline's own rules (<see cref="GraphResilienceHandler"/>, <see cref="GraphCircuitBreaker"/>): the
+/// total timeout as a deadline, the half-open trial, the sampling window, jitter, and turning it all off.
+/// </summary>
+public sealed class DefaultPipelineTests
+{
+    private static GraphTestHost Breaker(int minimumThroughput = 2, Action<FbTokensOptions>? more = null) => new(o =>
+    {
+        o.Resilience.MaxRetryAttempts = 0;
+        o.Resilience.CircuitBreakerMinimumThroughput = minimumThroughput;
+        o.Resilience.CircuitBreakerFailureRatio = 0.5;
+        o.Resilience.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(15);
+        more?.Invoke(o);
+    });
+
+    private static async Task OpenCircuitAsync(GraphTestHost host, int failures = 2)
+    {
+        for (var i = 0; i < failures; i++)
+        {
+            await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        }
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+    }
+
+    [Fact]
+    public async Task An_attempt_never_outlives_the_total_timeout()
+    {
+        // Attempt 1 times out at 10 s; attempt 2 starts at 10 s with 5 s left of the total, so it gets 5 s, not 10.
+        using var host = new GraphTestHost(o =>
+        {
+            o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(15);
+        });
+        var entered = new SemaphoreSlim(0);
+        var calls = 0;
+        host.Intercept = async (_, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            entered.Release();
+            await Task.Delay(Timeout.Infinite, ct);
+            return GraphTestHost.Json(DebugValid);
+        };
+
+        var call = host.Client.DebugTokenAsync(LongLivedToken);
+        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        host.Time.Advance(TimeSpan.FromSeconds(5));
+
+        // With a 10 s timeout for the second attempt the call would still be waiting: the bound only guards that.
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_retry_whose_wait_would_end_past_the_total_timeout_is_not_made_and_Graph_s_error_surfaces()
+    {
+        using var host = new GraphTestHost(o =>
+        {
+            o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.MaxRateLimitDelay = TimeSpan.FromSeconds(30);
+        });
+        host.On(HttpMethod.Get, "debug_token", _ =>
+        {
+            var throttled = GraphTestHost.Json(Error(4, trace: "ThrottleTrace"), HttpStatusCode.BadRequest);
+            throttled.Headers.Add("Retry-After", "25");
+            return throttled;
+        });
+
+        // Only the guard's real-time bound could end a wait that was wrongly started: the fake clock never moves.
+        var error = await Assert.ThrowsAsync<GraphRateLimitException>(() => host.Client.DebugTokenAsync(LongLivedToken).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Single(host.Requests);
+        Assert.Equal("ThrottleTrace", error.FbTraceId);
+        Assert.Equal(GraphTestHost.Start, host.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task While_half_open_one_trial_goes_through_and_other_calls_fail_fast()
+    {
+        using var host = Breaker();
+        var release = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var trialEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var healthy = false;
+        var calls = 0;
+        host.Intercept = (_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            if (!healthy)
+            {
+                return Task.FromResult(GraphTestHost.Json("<html>503</html>", HttpStatusCode.ServiceUnavailable));
+            }
+
+            trialEntered.TrySetResult();
+            return release.Task;
+        };
+        await OpenCircuitAsync(host);
+
+        healthy = true;
+        host.Time.Advance(TimeSpan.FromSeconds(16));
+        var trial = host.Client.DebugTokenAsync(LongLivedToken);
+        await trialEntered.Task;
+
+        // A second trial would wait on the same gate: the real-time bound turns that into a failure, not a hang.
+        var rejected = await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.DebugTokenAsync(LongLivedToken).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(3, calls);
+
+        release.SetResult(GraphTestHost.Json(DebugValid));
+        Assert.True((await trial).IsValid);
+        host.Intercept = (_, _) => Task.FromResult(GraphTestHost.Json(DebugValid));
+        Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+        Assert.Equal(TimeSpan.Zero, rejected.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_failed_trial_opens_the_circuit_again_for_a_whole_break()
+    {
+        using var host = Breaker();
+        var healthy = false;
+        host.On(HttpMethod.Get, "debug_token", _ => healthy ? GraphTestHost.Json(DebugValid) : GraphTestHost.Json("<html>503</html>", HttpStatusCode.ServiceUnavailable));
+        await OpenCircuitAsync(host);
+
+        host.Time.Advance(TimeSpan.FromSeconds(16));
+        await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        var broken = await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        Assert.Equal(TimeSpan.FromSeconds(15), broken.RetryAfter);
+        Assert.Equal(3, host.Requests.Count);
+
+        healthy = true;
+        host.Time.Advance(TimeSpan.FromSeconds(14));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        host.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+        Assert.Equal(4, host.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_trial_the_caller_cancelled_lets_the_next_call_be_the_trial()
+    {
+        using var host = Breaker();
+        var healthy = false;
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Intercept = async (_, ct) =>
+        {
+            if (!healthy)
+            {
+                return GraphTestHost.Json("<html>503</html>", HttpStatusCode.ServiceUnavailable);
+            }
+
+            if (entered.TrySetResult())
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return GraphTestHost.Json(DebugValid);
+        };
+        await OpenCircuitAsync(host);
+
+        healthy = true;
+        host.Time.Advance(TimeSpan.FromSeconds(16));
+        using var cts = new CancellationTokenSource();
+        var trial = host.Client.DebugTokenAsync(LongLivedToken, cts.Token);
+        await entered.Task;
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => trial);
+
+        Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+    }
+
+    [Fact]
+    public async Task Outages_older_than_the_sampling_window_do_not_count()
+    {
+        using var host = Breaker(more: o => o.Resilience.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(10));
+        var healthy = false;
+        host.On(HttpMethod.Get, "debug_token", _ => healthy ? GraphTestHost.Json(DebugValid) : GraphTestHost.Json("<html>503</html>", HttpStatusCode.ServiceUnavailable));
+
+        await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        host.Time.Advance(TimeSpan.FromSeconds(11));
+        await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+
+        healthy = true;
+        Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+        Assert.Equal(3, host.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Healthy_answers_keep_the_failure_ratio_below_the_threshold()
+    {
+        using var host = Breaker(minimumThroughput: 4, more: o => o.Resilience.CircuitBreakerFailureRatio = 0.7);
+        var next = 0;
+        host.On(HttpMethod.Get, "debug_token", _ => Interlocked.Increment(ref next) % 2 == 0
+            ? GraphTestHost.Json(DebugValid)
+            : GraphTestHost.Json("<html>503</html>", HttpStatusCode.ServiceUnavailable));
+
+        // Failure, success, failure…: the ratio never reaches 0.7 once 4 attempts were counted (3/5, 4/7), so
+        // every attempt is sent; counting only failures would open the circuit at the third.
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+            Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+        }
+
+        Assert.Equal(8, host.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Turned_off_an_operation_is_one_attempt_with_no_timeout_but_the_caller_s()
+    {
+        using var host = new GraphTestHost(o => o.Resilience.Enabled = false);
+        host.On(HttpMethod.Get, "debug_token", Error(2, transient: true), HttpStatusCode.ServiceUnavailable);
+
+        await Assert.ThrowsAsync<GraphApiException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+        Assert.Single(host.Requests);
+
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Intercept = async (_, ct) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return GraphTestHost.Json(DebugValid);
+        };
+        using var cts = new CancellationTokenSource();
+        var hanging = host.Client.DebugTokenAsync(LongLivedToken, cts.Token);
+        await entered.Task;
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await Task.Yield();
+        Assert.False(hanging.IsCompleted);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+    }
+
+    [Fact]
+    public void Jittered_backoff_stays_within_a_quarter_of_the_exponential_delay_and_under_MaxDelay()
+    {
+        var options = new GraphResilienceOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(6), UseJitter = true };
+        var policy = new GraphRetryPolicy(options, new FakeTimeProvider());
+
+        for (var retry = 0; retry < 3; retry++)
+        {
+            var exponential = Math.Pow(2, retry);
+            var delays = Enumerable.Range(0, 500).Select(_ => policy.Backoff(retry).TotalSeconds).ToList();
+            Assert.All(delays, d => Assert.InRange(d, exponential * 0.75, exponential * 1.25));
+            Assert.True(delays.Distinct().Count() > 100, "jitter spreads the delays");
+        }
+
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.InRange(policy.Backoff(3).TotalSeconds, 6, 6));
+        options.UseJitter = false;
+        Assert.Equal(TimeSpan.FromSeconds(4), policy.Backoff(2));
+    }
+
+    [Fact]
+    public void The_breaker_reports_its_remaining_break_and_counts_only_what_it_is_told()
+    {
+        var time = new FakeTimeProvider();
+        var options = new GraphResilienceOptions { CircuitBreakerMinimumThroughput = 2, CircuitBreakerBreakDuration = TimeSpan.FromSeconds(10) };
+        var breaker = new GraphCircuitBreaker(options, time, NullLogger.Instance);
+
+        breaker.Report(AttemptOutcome.Ignored, trial: false);
+        breaker.Report(AttemptOutcome.Outage, trial: false);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        breaker.Report(AttemptOutcome.Outage, trial: false);
+        Assert.Equal(CircuitState.Open, breaker.State);
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        var broken = Assert.Throws<BrokenCircuitException>(() => breaker.Enter());
+        Assert.Equal(TimeSpan.FromSeconds(6), broken.RetryAfter);
+    }
+}
