@@ -41,8 +41,7 @@ internal sealed class GraphResilienceHandler(
                 throw new TimeoutRejectedException($"The operation did not complete within its total timeout of {options.TotalTimeout}.", options.TotalTimeout);
             }
 
-            var limit = options.AttemptTimeout < remaining ? options.AttemptTimeout : remaining;
-            var (response, failure) = await AttemptAsync(request, limit, cancellationToken).ConfigureAwait(false);
+            var (response, failure) = await AttemptAsync(request, remaining, cancellationToken).ConfigureAwait(false);
 
             // The common case costs nothing more: Graph answered and the answer is not an error.
             if (failure is null && (int)response!.StatusCode < 400)
@@ -50,8 +49,20 @@ internal sealed class GraphResilienceHandler(
                 return response;
             }
 
-            if (retry >= options.MaxRetryAttempts
-                || !await policy.ShouldRetryAsync(response, failure, singleUse, cancellationToken).ConfigureAwait(false))
+            bool again;
+            try
+            {
+                // An error body was buffered within the attempt's timeout: reading it here cannot hang.
+                again = retry < options.MaxRetryAttempts
+                    && await policy.ShouldRetryAsync(response, failure, singleUse, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response?.Dispose();
+                throw;
+            }
+
+            if (!again)
             {
                 return Surface(response, failure);
             }
@@ -72,30 +83,57 @@ internal sealed class GraphResilienceHandler(
         }
     }
 
-    /// <summary>One attempt under the circuit breaker and its own timeout; the outcome, never an exception but the caller's cancellation.</summary>
-    private async ValueTask<(HttpResponseMessage? Response, Exception? Failure)> AttemptAsync(HttpRequestMessage request, TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt under the circuit breaker and its own timeout — <see cref="GraphResilienceOptions.AttemptTimeout"/>,
+    /// or what is left of the operation's deadline when that is shorter. The body of an error answer is buffered
+    /// within that timeout too, since the retry decision reads it. Returns the outcome; only the caller's
+    /// cancellation is thrown.
+    /// </summary>
+    private async ValueTask<(HttpResponseMessage? Response, Exception? Failure)> AttemptAsync(HttpRequestMessage request, TimeSpan remaining, CancellationToken cancellationToken)
     {
+        var deadlineBound = remaining < options.AttemptTimeout;
+        var limit = deadlineBound ? remaining : options.AttemptTimeout;
         var trial = breaker?.Enter() ?? false;
         var outcome = AttemptOutcome.Ignored;
         try
         {
             using var timeout = new CancellationTokenSource(limit < LongestTimer ? limit : LongestTimer, time);
             using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+            HttpResponseMessage? response = null;
             try
             {
-                var response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                if ((int)response.StatusCode >= 400)
+                {
+                    // Buffers the content (LoadIntoBufferAsync takes no token on .NET 8); error bodies are small.
+                    _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                }
+
                 outcome = (int)response.StatusCode >= 500 ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
                 return (response, null);
             }
             catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                outcome = AttemptOutcome.Outage;
-                return (null, new TimeoutRejectedException($"The attempt did not complete within {limit}.", limit, ex));
+                response?.Dispose();
+
+                // Cut short by the operation's deadline rather than its own timeout, an attempt says nothing about
+                // Graph's health (as with Polly, whose total timeout is not an outage to the circuit breaker).
+                outcome = deadlineBound ? AttemptOutcome.Ignored : AttemptOutcome.Outage;
+                var message = deadlineBound
+                    ? $"The operation did not complete within its total timeout of {options.TotalTimeout}."
+                    : $"The attempt did not complete within {limit}.";
+                return (null, new TimeoutRejectedException(message, deadlineBound ? options.TotalTimeout : limit, ex));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                outcome = ex is HttpRequestException ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
+                response?.Dispose();
+                outcome = ex is HttpRequestException or IOException ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
                 return (null, ex);
+            }
+            catch
+            {
+                response?.Dispose();
+                throw;
             }
         }
         finally

@@ -37,9 +37,15 @@ internal static class GraphResiliencePipeline
             context.ServiceProvider.GetService<ResiliencePipelineReplacement>()?.Configure(pipeline, context));
         builder.ConfigureAdditionalHttpMessageHandlers(static (handlers, services) =>
         {
+            // The handler AddResilienceHandler just added: the last one, found by type should that ever change.
             var slot = handlers.Count - 1;
+            while (slot >= 0 && handlers[slot] is not ResilienceHandler)
+            {
+                slot--;
+            }
+
             var options = services.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience;
-            if (services.GetService<ResiliencePipelineReplacement>() is null)
+            if (slot >= 0 && services.GetService<ResiliencePipelineReplacement>() is null)
             {
                 handlers[slot].Dispose();
                 if (options.Enabled)

@@ -89,6 +89,65 @@ public sealed class DefaultPipelineTests
     }
 
     [Fact]
+    public async Task An_error_body_that_stalls_ends_with_the_attempt_timeout_and_the_response_is_disposed()
+    {
+        using var host = new GraphTestHost(o => o.Resilience.MaxRetryAttempts = 0);
+        using var content = new StallingContent();
+        host.Intercept = (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = content });
+
+        var call = host.Client.DebugTokenAsync(LongLivedToken);
+        await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // Without a timeout on the body the call would wait for ever: the real-time bound only guards that.
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(content.Disposed);
+    }
+
+    [Fact]
+    public async Task Attempts_cut_short_by_the_total_timeout_are_not_outages_to_the_circuit_breaker()
+    {
+        // Graph only rate-limits: each call waits the 15 s Graph asked for, then its second attempt gets the 5 s left
+        // of a 20 s budget and runs out. Counting those as outages would open the circuit on a healthy Graph.
+        using var host = Breaker(more: o =>
+        {
+            o.Resilience.MaxRetryAttempts = 3;
+            o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.CircuitBreakerSamplingDuration = TimeSpan.FromMinutes(5);
+        });
+        var attempts = 0;
+        host.Intercept = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref attempts) % 2 == 1)
+            {
+                var throttled = GraphTestHost.Json(Error(4), HttpStatusCode.BadRequest);
+                throttled.Headers.Add("Retry-After", "15");
+                return throttled;
+            }
+
+            await Task.Delay(Timeout.Infinite, ct);
+            return GraphTestHost.Json(DebugValid);
+        };
+
+        for (var i = 0; i < 2; i++)
+        {
+            var call = host.Client.DebugTokenAsync(LongLivedToken);
+            for (var step = 0; step < 5_000 && !call.IsCompleted; step++)
+            {
+                host.Time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Yield();
+            }
+
+            await Assert.ThrowsAsync<TimeoutRejectedException>(() => call);
+        }
+
+        host.Intercept = (_, _) => Task.FromResult(GraphTestHost.Json(DebugValid));
+        Assert.True((await host.Client.DebugTokenAsync(LongLivedToken)).IsValid);
+        Assert.Equal(4, attempts);
+    }
+
+    [Fact]
     public async Task While_half_open_one_trial_goes_through_and_other_calls_fail_fast()
     {
         using var host = Breaker();
@@ -278,5 +337,34 @@ public sealed class DefaultPipelineTests
         time.Advance(TimeSpan.FromSeconds(4));
         var broken = Assert.Throws<BrokenCircuitException>(() => breaker.Enter());
         Assert.Equal(TimeSpan.FromSeconds(6), broken.RetryAfter);
+    }
+
+    /// <summary>An error body whose bytes never arrive, until the read is cancelled.</summary>
+    private sealed class StallingContent : HttpContent
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Disposed { get; private set; }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
     }
 }
