@@ -55,6 +55,27 @@ internal sealed class GraphRequest
 
     public SensitiveValues Sensitive { get; } = new();
 
+    private CancellationTokenSource? _bodyTimeout;
+    private TimeSpan _bodyTimeoutLimit;
+
+    /// <summary>
+    /// Set by the resilience handler on a successful attempt: the attempt's timeout, still running, so that the
+    /// body (sent after the headers, <see cref="HttpCompletionOption.ResponseHeadersRead"/>) is read within it too.
+    /// The reader takes it with <see cref="TakeBodyTimeout"/> and disposes it.
+    /// </summary>
+    public void KeepBodyTimeout(CancellationTokenSource timeout, TimeSpan limit)
+    {
+        Interlocked.Exchange(ref _bodyTimeout, timeout)?.Dispose();
+        _bodyTimeoutLimit = limit;
+    }
+
+    /// <summary>The timeout <see cref="KeepBodyTimeout"/> left, now owned by the caller; null when none was.</summary>
+    public CancellationTokenSource? TakeBodyTimeout(out TimeSpan limit)
+    {
+        limit = _bodyTimeoutLimit;
+        return Interlocked.Exchange(ref _bodyTimeout, null);
+    }
+
     public GraphRequest Add(string name, string value)
     {
         _parameters.Add(new(name, value));

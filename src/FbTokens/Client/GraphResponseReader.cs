@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Polly.Timeout;
 
 namespace FbTokens.Internal;
 
@@ -11,17 +12,22 @@ internal static class GraphResponseReader
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
         where T : class
     {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ReadErrorAsync(response, request, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-
+        // The default pipeline's attempt timeout, still running: the body must arrive within it too. One method, not
+        // a wrapper around another, so the common path keeps a single async state machine.
+        var timeout = request.TakeBodyTimeout(out var limit);
+        var token = timeout?.Token ?? cancellationToken;
+        var link = timeout is null ? default : cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ReadErrorAsync(response, request, timeProvider, token).ConfigureAwait(false);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var payload = await JsonSerializer.DeserializeAsync(stream, typeInfo, cancellationToken).ConfigureAwait(false)
+                var payload = await JsonSerializer.DeserializeAsync(stream, typeInfo, token).ConfigureAwait(false)
                     ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode);
                 if (payload is IGraphPayload { MissingField: { } missing })
                 {
@@ -39,6 +45,19 @@ internal static class GraphResponseReader
         catch (IOException ex)
         {
             throw new GraphProtocolException($"Graph's {request.Operation} response ended before it was complete ({Describe(response)}).", response.StatusCode, ex);
+        }
+        catch (OperationCanceledException ex) when (timeout is not null && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (timeout is not null && timeout.IsCancellationRequested)
+        {
+            throw new TimeoutRejectedException($"Graph's {request.Operation} response did not arrive in full within the attempt timeout of {limit}.", limit, ex);
+        }
+        finally
+        {
+            link.Dispose();
+            timeout?.Dispose();
         }
     }
 

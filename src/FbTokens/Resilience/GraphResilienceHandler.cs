@@ -85,8 +85,9 @@ internal sealed class GraphResilienceHandler(
 
     /// <summary>
     /// One attempt under the circuit breaker and its own timeout — <see cref="GraphResilienceOptions.AttemptTimeout"/>,
-    /// or what is left of the operation's deadline when that is shorter. The body of an error answer is buffered
-    /// within that timeout too, since the retry decision reads it. Returns the outcome; only the caller's
+    /// or what is left of the operation's deadline when that is shorter. The timeout also covers the body: an error
+    /// body is buffered here (the retry decision reads it), and a success body is read by the client under the same,
+    /// still running, timeout (<see cref="GraphRequest.KeepBodyTimeout"/>). Returns the outcome; only the caller's
     /// cancellation is thrown.
     /// </summary>
     private async ValueTask<(HttpResponseMessage? Response, Exception? Failure)> AttemptAsync(HttpRequestMessage request, TimeSpan remaining, CancellationToken cancellationToken)
@@ -95,49 +96,66 @@ internal sealed class GraphResilienceHandler(
         var limit = deadlineBound ? remaining : options.AttemptTimeout;
         var trial = breaker?.Enter() ?? false;
         var outcome = AttemptOutcome.Ignored;
+        var timeout = new CancellationTokenSource(limit < LongestTimer ? limit : LongestTimer, time);
+        var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        var handedOver = false;
+        HttpResponseMessage? response = null;
         try
         {
-            using var timeout = new CancellationTokenSource(limit < LongestTimer ? limit : LongestTimer, time);
-            using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
-            HttpResponseMessage? response = null;
-            try
+            response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 400)
             {
-                response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
-                if ((int)response.StatusCode >= 400)
-                {
-                    // Buffers the content (LoadIntoBufferAsync takes no token on .NET 8); error bodies are small.
-                    _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-                }
+                // Buffers the content (LoadIntoBufferAsync takes no token on .NET 8); error bodies are small.
+                _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            }
+            else if (GraphRequestOptions.Of(request) is { } graphRequest)
+            {
+                graphRequest.KeepBodyTimeout(timeout, limit);
+                handedOver = true;
+            }
 
-                outcome = (int)response.StatusCode >= 500 ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
-                return (response, null);
-            }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                response?.Dispose();
+            outcome = (int)response.StatusCode >= 500 ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
+            return (response, null);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
 
-                // Cut short by the operation's deadline rather than its own timeout, an attempt says nothing about
-                // Graph's health (as with Polly, whose total timeout is not an outage to the circuit breaker).
-                outcome = deadlineBound ? AttemptOutcome.Ignored : AttemptOutcome.Outage;
-                var message = deadlineBound
-                    ? $"The operation did not complete within its total timeout of {options.TotalTimeout}."
-                    : $"The attempt did not complete within {limit}.";
-                return (null, new TimeoutRejectedException(message, deadlineBound ? options.TotalTimeout : limit, ex));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                response?.Dispose();
-                outcome = ex is HttpRequestException or IOException ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
-                return (null, ex);
-            }
-            catch
-            {
-                response?.Dispose();
-                throw;
-            }
+            // Cut short by the operation's deadline rather than its own timeout, an attempt says nothing about
+            // Graph's health (as with Polly, whose total timeout is not an outage to the circuit breaker).
+            outcome = deadlineBound ? AttemptOutcome.Ignored : AttemptOutcome.Outage;
+            var message = deadlineBound
+                ? $"The operation did not complete within its total timeout of {options.TotalTimeout}."
+                : $"The attempt did not complete within {limit}.";
+            return (null, new TimeoutRejectedException(message, deadlineBound ? options.TotalTimeout : limit, ex));
+        }
+        catch (IOException ex) when (response is not null)
+        {
+            // The connection broke while the error body arrived: a network failure, with the status Graph gave.
+            var status = response.StatusCode;
+            response.Dispose();
+            outcome = AttemptOutcome.Outage;
+            return (null, new HttpRequestException(HttpRequestError.ResponseEnded, $"Graph's error response (HTTP {(int)status}) ended before it was complete.", ex, status));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            response?.Dispose();
+            outcome = ex is HttpRequestException ? AttemptOutcome.Outage : AttemptOutcome.Healthy;
+            return (null, ex);
+        }
+        catch
+        {
+            response?.Dispose();
+            throw;
         }
         finally
         {
+            link.Dispose();
+            if (!handedOver)
+            {
+                timeout.Dispose();
+            }
+
             breaker?.Report(outcome, trial);
         }
     }

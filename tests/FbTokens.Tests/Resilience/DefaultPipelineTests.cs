@@ -105,6 +105,39 @@ public sealed class DefaultPipelineTests
     }
 
     [Fact]
+    public async Task A_success_body_that_stalls_after_the_headers_ends_with_the_attempt_timeout()
+    {
+        using var host = new GraphTestHost();
+        using var content = new StallingContent();
+        host.Intercept = (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+
+        var call = host.Client.DebugTokenAsync(LongLivedToken);
+        await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // The client reads bodies after the headers (ResponseHeadersRead), outside the handlers: without the attempt's
+        // timeout carried over to that read the call would wait for ever; the real-time bound only guards that.
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(content.Disposed);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_a_body_arrives_throws_with_the_caller_s_token()
+    {
+        using var host = new GraphTestHost();
+        using var content = new StallingContent();
+        host.Intercept = (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        using var cts = new CancellationTokenSource();
+
+        var call = host.Client.DebugTokenAsync(LongLivedToken, cts.Token);
+        await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cts.CancelAsync();
+
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(cts.Token, error.CancellationToken);
+    }
+
+    [Fact]
     public async Task Attempts_cut_short_by_the_total_timeout_are_not_outages_to_the_circuit_breaker()
     {
         // Graph only rate-limits: each call waits the 15 s Graph asked for, then its second attempt gets the 5 s left
@@ -339,9 +372,17 @@ public sealed class DefaultPipelineTests
         Assert.Equal(TimeSpan.FromSeconds(6), broken.RetryAfter);
     }
 
-    /// <summary>An error body whose bytes never arrive, until the read is cancelled.</summary>
+    /// <summary>
+    /// A body whose bytes never arrive, until the read is cancelled: buffered (as the handler buffers error bodies)
+    /// or streamed (as the client reads success bodies, like SocketsHttpHandler's own content).
+    /// </summary>
     private sealed class StallingContent : HttpContent
     {
+        protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new StallingStream(Started));
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool Disposed { get; private set; }
@@ -366,5 +407,40 @@ public sealed class DefaultPipelineTests
             Disposed = true;
             base.Dispose(disposing);
         }
+    }
+
+    private sealed class StallingStream(TaskCompletionSource started) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
