@@ -5,8 +5,6 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace FbTokens.Internal;
@@ -82,7 +80,6 @@ internal static class GraphResiliencePipeline
 
     internal static string EndpointOf(HttpRequestMessage? request) =>
         GraphRequestOptions.Of(request)?.Endpoint ?? "unknown";
-
 }
 
 /// <summary>A host's own pipeline, registered with <see cref="FbTokensBuilderResilienceExtensions.ReplaceResiliencePipeline"/>.</summary>
