@@ -57,22 +57,28 @@ internal sealed class GraphRequest
 
     private CancellationTokenSource? _bodyTimeout;
     private TimeSpan _bodyTimeoutLimit;
+    private bool _bodyTimeoutIsTotal;
 
     /// <summary>
     /// Set by the resilience handler on a successful attempt: the attempt's timeout, still running, so that the
     /// body (sent after the headers, <see cref="HttpCompletionOption.ResponseHeadersRead"/>) is read within it too.
     /// The reader takes it with <see cref="TakeBodyTimeout"/> and disposes it.
     /// </summary>
-    public void KeepBodyTimeout(CancellationTokenSource timeout, TimeSpan limit)
+    /// <param name="timeout">The attempt's timeout.</param>
+    /// <param name="limit">The timeout to report when it fires: the attempt's, or the operation's total.</param>
+    /// <param name="isTotal">Whether the operation's deadline, not the attempt timeout, set it.</param>
+    public void KeepBodyTimeout(CancellationTokenSource timeout, TimeSpan limit, bool isTotal)
     {
-        Interlocked.Exchange(ref _bodyTimeout, timeout)?.Dispose();
         _bodyTimeoutLimit = limit;
+        _bodyTimeoutIsTotal = isTotal;
+        Interlocked.Exchange(ref _bodyTimeout, timeout)?.Dispose();
     }
 
     /// <summary>The timeout <see cref="KeepBodyTimeout"/> left, now owned by the caller; null when none was.</summary>
-    public CancellationTokenSource? TakeBodyTimeout(out TimeSpan limit)
+    public CancellationTokenSource? TakeBodyTimeout(out TimeSpan limit, out bool isTotal)
     {
         limit = _bodyTimeoutLimit;
+        isTotal = _bodyTimeoutIsTotal;
         return Interlocked.Exchange(ref _bodyTimeout, null);
     }
 

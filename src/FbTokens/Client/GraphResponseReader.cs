@@ -14,7 +14,7 @@ internal static class GraphResponseReader
     {
         // The default pipeline's attempt timeout, still running: the body must arrive within it too. One method, not
         // a wrapper around another, so the common path keeps a single async state machine.
-        var timeout = request.TakeBodyTimeout(out var limit);
+        var timeout = request.TakeBodyTimeout(out var limit, out var isTotal);
         var token = timeout?.Token ?? cancellationToken;
         var link = timeout is null ? default : cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
@@ -48,11 +48,13 @@ internal static class GraphResponseReader
         }
         catch (OperationCanceledException ex) when (timeout is not null && cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+            // What HttpClient itself throws for a cancelled read, with the caller's own token.
+            throw new TaskCanceledException(ex.Message, ex, cancellationToken);
         }
         catch (OperationCanceledException ex) when (timeout is not null && timeout.IsCancellationRequested)
         {
-            throw new TimeoutRejectedException($"Graph's {request.Operation} response did not arrive in full within the attempt timeout of {limit}.", limit, ex);
+            var which = isTotal ? "the operation's total timeout" : "the attempt timeout";
+            throw new TimeoutRejectedException($"Graph's {request.Operation} response did not arrive in full within {which} of {limit}.", limit, ex);
         }
         finally
         {

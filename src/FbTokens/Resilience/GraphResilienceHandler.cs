@@ -110,7 +110,7 @@ internal sealed class GraphResilienceHandler(
             }
             else if (GraphRequestOptions.Of(request) is { } graphRequest)
             {
-                graphRequest.KeepBodyTimeout(timeout, limit);
+                graphRequest.KeepBodyTimeout(timeout, deadlineBound ? options.TotalTimeout : limit, deadlineBound);
                 handedOver = true;
             }
 

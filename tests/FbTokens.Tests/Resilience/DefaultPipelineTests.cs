@@ -133,8 +133,42 @@ public sealed class DefaultPipelineTests
         await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await cts.CancelAsync();
 
-        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(cts.Token, error.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_body_cut_short_by_the_operation_s_deadline_is_reported_as_the_total_timeout()
+    {
+        // The first attempt times out at 10 s; the second gets the 5 s left of 15, and its body stalls.
+        using var host = new GraphTestHost(o =>
+        {
+            o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(15);
+        });
+        using var content = new StallingContent();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        host.Intercept = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                first.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        };
+
+        var call = host.Client.DebugTokenAsync(LongLivedToken);
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var error = await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(15), error.Timeout);
+        Assert.Contains("total timeout", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
