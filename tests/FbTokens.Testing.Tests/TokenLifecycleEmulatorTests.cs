@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FbTokens.Testing.Tests.Framework;
+using FbTokens.Tests.Framework;
 using Xunit.Abstractions;
 
 namespace FbTokens.Testing.Tests;
@@ -87,7 +88,7 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
     [Fact]
     public async Task Ten_thousand_concurrent_callers_inside_the_refresh_window_cause_one_exchange_at_the_emulator()
     {
-        var store = new ReadCountingTokenStore();
+        var store = new CountingTokenStore();
         await using var harness = new LifecycleHarness(store);
         var (_, old) = await harness.StoreLongLivedUserAsync();
 
