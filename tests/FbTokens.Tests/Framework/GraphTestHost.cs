@@ -62,6 +62,27 @@ internal sealed class GraphTestHost : IDisposable
     public void On(HttpMethod method, string path, string json, System.Net.HttpStatusCode status = System.Net.HttpStatusCode.OK) =>
         On(method, path, _ => Json(json, status));
 
+    /// <summary>
+    /// Makes the first <paramref name="hanging"/> requests hang until their cancellation token fires (an attempt
+    /// timeout, the operation's deadline, the caller); later ones get <paramref name="answer"/> (a valid
+    /// <c>debug_token</c> answer by default).
+    /// </summary>
+    public HangingRequests HangRequests(int hanging = int.MaxValue, Func<HttpResponseMessage>? answer = null)
+    {
+        var requests = new HangingRequests();
+        Intercept = async (_, ct) =>
+        {
+            if (requests.Start() <= hanging)
+            {
+                requests.Entered.Release();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return answer?.Invoke() ?? Json(GraphPayloads.DebugValid);
+        };
+        return requests;
+    }
+
     public static HttpResponseMessage Json(string json, System.Net.HttpStatusCode status = System.Net.HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 
@@ -70,6 +91,22 @@ internal sealed class GraphTestHost : IDisposable
         Services.Dispose();
         Mock.Dispose();
     }
+}
+
+/// <summary>The requests <see cref="GraphTestHost.HangRequests"/> answers: how many came, and a signal per hang.</summary>
+internal sealed class HangingRequests
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public SemaphoreSlim Entered { get; } = new(0);
+
+    public int Start() => Interlocked.Increment(ref _calls);
+
+    /// <summary>Waits until one more request is hanging (bounded in real time, so a broken test fails, not hangs).</summary>
+    public async Task NextHangAsync() =>
+        Assert.True(await Entered.WaitAsync(TimeSpan.FromSeconds(30)), "no further request reached the handler");
 }
 
 internal sealed class InterceptingHandler(GraphTestHost host) : DelegatingHandler(host.Mock)

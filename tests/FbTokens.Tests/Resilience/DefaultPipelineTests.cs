@@ -43,25 +43,17 @@ public sealed class DefaultPipelineTests
             o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(10);
             o.Resilience.TotalTimeout = TimeSpan.FromSeconds(15);
         });
-        var entered = new SemaphoreSlim(0);
-        var calls = 0;
-        host.Intercept = async (_, ct) =>
-        {
-            Interlocked.Increment(ref calls);
-            entered.Release();
-            await Task.Delay(Timeout.Infinite, ct);
-            return GraphTestHost.Json(DebugValid);
-        };
+        var requests = host.HangRequests();
 
         var call = host.Client.DebugTokenAsync(LongLivedToken);
-        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        await requests.NextHangAsync();
         host.Time.Advance(TimeSpan.FromSeconds(10));
-        Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        await requests.NextHangAsync();
         host.Time.Advance(TimeSpan.FromSeconds(5));
 
         // With a 10 s timeout for the second attempt the call would still be waiting: the bound only guards that.
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(2, calls);
+        Assert.Equal(2, requests.Calls);
     }
 
     [Fact]
@@ -132,21 +124,10 @@ public sealed class DefaultPipelineTests
             o.Resilience.TotalTimeout = TimeSpan.FromSeconds(15);
         });
         using var content = new StallingContent();
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        host.Intercept = async (_, ct) =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                first.TrySetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
-        };
+        var requests = host.HangRequests(hanging: 1, () => new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
 
         var call = host.Client.DebugTokenAsync(LongLivedToken);
-        await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await requests.NextHangAsync();
         host.Time.Advance(TimeSpan.FromSeconds(10));
         await content.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         host.Time.Advance(TimeSpan.FromSeconds(5));
@@ -336,16 +317,10 @@ public sealed class DefaultPipelineTests
         await Assert.ThrowsAsync<GraphApiException>(() => host.Client.DebugTokenAsync(LongLivedToken));
         Assert.Single(host.Requests);
 
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Intercept = async (_, ct) =>
-        {
-            entered.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return GraphTestHost.Json(DebugValid);
-        };
+        var requests = host.HangRequests();
         using var cts = new CancellationTokenSource();
         var hanging = host.Client.DebugTokenAsync(LongLivedToken, cts.Token);
-        await entered.Task;
+        await requests.NextHangAsync();
         host.Time.Advance(TimeSpan.FromHours(1));
         await Task.Yield();
         Assert.False(hanging.IsCompleted);

@@ -156,69 +156,42 @@ public sealed class RetryTests : IDisposable
     [Fact]
     public async Task An_attempt_that_hangs_times_out_on_the_pipeline_clock_and_a_code_exchange_is_not_retried()
     {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        _host.Intercept = async (_, ct) =>
-        {
-            Interlocked.Increment(ref calls);
-            entered.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return GraphTestHost.Json(UserToken);
-        };
+        var requests = _host.HangRequests();
 
         var call = _host.Client.ExchangeCodeAsync(Code, Redirect);
-        await entered.Task;
+        await requests.NextHangAsync();
         _host.Time.Advance(TimeSpan.FromSeconds(11));
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => call);
-        Assert.Equal(1, calls);
+        Assert.Equal(1, requests.Calls);
     }
 
     [Fact]
     public async Task A_safe_operation_that_hangs_is_retried_after_the_attempt_timeout()
     {
-        var firstEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        _host.Intercept = async (_, ct) =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                firstEntered.TrySetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-
-            return GraphTestHost.Json(DebugValid);
-        };
+        var requests = _host.HangRequests(hanging: 1);
 
         var call = _host.Client.DebugTokenAsync(LongLivedToken);
-        await firstEntered.Task;
+        await requests.NextHangAsync();
         _host.Time.Advance(TimeSpan.FromSeconds(11));
 
         Assert.True((await call).IsValid);
-        Assert.Equal(2, calls);
+        Assert.Equal(2, requests.Calls);
     }
 
     [Fact]
     public async Task Cancellation_is_honoured_promptly_and_never_retried_or_turned_into_a_Graph_error()
     {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
-        _host.Intercept = async (_, ct) =>
-        {
-            Interlocked.Increment(ref calls);
-            entered.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return GraphTestHost.Json(DebugValid);
-        };
+        var requests = _host.HangRequests();
         using var cts = new CancellationTokenSource();
 
         var call = _host.Client.DebugTokenAsync(LongLivedToken, cts.Token);
-        await entered.Task;
+        await requests.NextHangAsync();
         await cts.CancelAsync();
 
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(cts.Token, error.CancellationToken);
-        Assert.Equal(1, calls);
+        Assert.Equal(1, requests.Calls);
     }
 
     [Fact]
