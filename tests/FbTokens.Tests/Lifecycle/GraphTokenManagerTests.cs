@@ -265,18 +265,26 @@ public sealed class GraphTokenManagerTests
         Assert.Equal("77", ex.UserId);
     }
 
-    [Fact]
-    public async Task The_old_token_stays_stored_until_the_new_one_is_written()
+    /// <summary>Holds the long-lived exchange (answering <see cref="NewLong"/>) until the gate opens; reached fires when it arrives.</summary>
+    private static (MockedRequest Exchange, TaskCompletionSource Reached, TaskCompletionSource Gate) HoldExchange(LifecycleHost host)
     {
-        await using var host = new LifecycleHost();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Http.When(HttpMethod.Post, LifecycleHost.Exchange).Respond(async () =>
+        var exchange = host.Http.When(HttpMethod.Post, LifecycleHost.Exchange);
+        exchange.Respond(async () =>
         {
             reached.TrySetResult();
             await gate.Task;
             return LifecyclePayloads.Json(HttpStatusCode.OK, LifecyclePayloads.LongLived(NewLong));
         });
+        return (exchange, reached, gate);
+    }
+
+    [Fact]
+    public async Task The_old_token_stays_stored_until_the_new_one_is_written()
+    {
+        await using var host = new LifecycleHost();
+        var (_, reached, gate) = HoldExchange(host);
         var seeded = await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(3));
 
         var pending = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"));
@@ -290,14 +298,7 @@ public sealed class GraphTokenManagerTests
     public async Task A_login_saved_during_a_refresh_wins_over_the_refresh()
     {
         await using var host = new LifecycleHost();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Http.When(HttpMethod.Post, LifecycleHost.Exchange).Respond(async () =>
-        {
-            reached.TrySetResult();
-            await gate.Task;
-            return LifecyclePayloads.Json(HttpStatusCode.OK, LifecyclePayloads.LongLived(NewLong));
-        });
+        var (_, reached, gate) = HoldExchange(host);
         await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(3));
 
         var pending = host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"));
@@ -314,15 +315,7 @@ public sealed class GraphTokenManagerTests
     public async Task A_cancelled_waiter_does_not_cancel_the_shared_refresh()
     {
         await using var host = new LifecycleHost();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var exchange = host.Http.When(HttpMethod.Post, LifecycleHost.Exchange);
-        exchange.Respond(async () =>
-        {
-            reached.TrySetResult();
-            await gate.Task;
-            return LifecyclePayloads.Json(HttpStatusCode.OK, LifecyclePayloads.LongLived(NewLong));
-        });
+        var (exchange, reached, gate) = HoldExchange(host);
         await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(3));
         using var cts = new CancellationTokenSource();
 
