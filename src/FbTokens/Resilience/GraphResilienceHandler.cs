@@ -30,7 +30,8 @@ internal sealed class GraphResilienceHandler(
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var singleUse = GraphRequestOptions.Of(request)?.SingleUse == true;
+        var graphRequest = GraphRequestOptions.Of(request);
+        var singleUse = graphRequest?.SingleUse == true;
         var started = time.GetTimestamp();
         for (var retry = 0; ; retry++)
         {
@@ -41,7 +42,7 @@ internal sealed class GraphResilienceHandler(
                 throw new TimeoutRejectedException($"The operation did not complete within its total timeout of {options.TotalTimeout}.", options.TotalTimeout);
             }
 
-            var (response, failure) = await AttemptAsync(request, remaining, cancellationToken).ConfigureAwait(false);
+            var (response, failure) = await AttemptAsync(request, graphRequest, remaining, cancellationToken).ConfigureAwait(false);
 
             // The common case costs nothing more: Graph answered and the answer is not an error.
             if (failure is null && (int)response!.StatusCode < 400)
@@ -74,7 +75,7 @@ internal sealed class GraphResilienceHandler(
                 return Surface(response, failure);
             }
 
-            OnRetry(request, retry, delay, response, failure);
+            OnRetry(graphRequest, retry, delay, response, failure);
             response?.Dispose();
             if (delay > TimeSpan.Zero)
             {
@@ -90,7 +91,7 @@ internal sealed class GraphResilienceHandler(
     /// still running, timeout (<see cref="GraphRequest.KeepBodyTimeout"/>). Returns the outcome; only the caller's
     /// cancellation is thrown.
     /// </summary>
-    private async ValueTask<(HttpResponseMessage? Response, Exception? Failure)> AttemptAsync(HttpRequestMessage request, TimeSpan remaining, CancellationToken cancellationToken)
+    private async ValueTask<(HttpResponseMessage? Response, Exception? Failure)> AttemptAsync(HttpRequestMessage request, GraphRequest? graphRequest, TimeSpan remaining, CancellationToken cancellationToken)
     {
         var deadlineBound = remaining < options.AttemptTimeout;
         var limit = deadlineBound ? remaining : options.AttemptTimeout;
@@ -108,7 +109,7 @@ internal sealed class GraphResilienceHandler(
                 // Buffers the content (LoadIntoBufferAsync takes no token on .NET 8); error bodies are small.
                 _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             }
-            else if (GraphRequestOptions.Of(request) is { } graphRequest)
+            else if (graphRequest is not null)
             {
                 graphRequest.KeepBodyTimeout(timeout, deadlineBound ? options.TotalTimeout : limit, deadlineBound);
                 handedOver = true;
@@ -170,13 +171,13 @@ internal sealed class GraphResilienceHandler(
         return response!;
     }
 
-    private void OnRetry(HttpRequestMessage request, int retry, TimeSpan delay, HttpResponseMessage? response, Exception? failure)
+    private void OnRetry(GraphRequest? request, int retry, TimeSpan delay, HttpResponseMessage? response, Exception? failure)
     {
-        var operation = GraphResiliencePipeline.OperationOf(request);
+        var operation = request?.Operation ?? "request";
         GraphTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, operation));
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var endpoint = GraphResiliencePipeline.EndpointOf(request);
+            var endpoint = request?.Endpoint ?? "unknown";
             var cause = failure is not null ? failure.GetType().Name : "HTTP " + (int)response!.StatusCode;
             Log.RetryScheduled(logger, operation, endpoint, retry + 2, delay.TotalMilliseconds, cause);
         }

@@ -74,12 +74,6 @@ internal static class GraphResiliencePipeline
         var breaker = options.CircuitBreakerEnabled ? services.GetRequiredService<GraphCircuitBreaker>() : null;
         return new GraphResilienceHandler(options, new GraphRetryPolicy(options, time), breaker, time, logger);
     }
-
-    internal static string OperationOf(HttpRequestMessage? request) =>
-        GraphRequestOptions.Of(request)?.Operation ?? "request";
-
-    internal static string EndpointOf(HttpRequestMessage? request) =>
-        GraphRequestOptions.Of(request)?.Endpoint ?? "unknown";
 }
 
 /// <summary>A host's own pipeline, registered with <see cref="FbTokensBuilderResilienceExtensions.ReplaceResiliencePipeline"/>.</summary>
