@@ -35,4 +35,7 @@ public sealed class FbTokensOptions
 
     /// <summary>The retry and timeout settings of the built-in resilience pipeline.</summary>
     public GraphResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Bounds on response bodies and paging (<c>FbTokens:Limits:*</c>).</summary>
+    public GraphResponseLimits Limits { get; set; } = new();
 }

@@ -84,6 +84,24 @@ internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbToke
             }
         }
 
+        var limits = options.Limits;
+        if (limits is null)
+        {
+            failures.Add("FbTokens:Limits must not be null.");
+        }
+        else
+        {
+            if (limits.MaxResponseBodyBytes < 1024 || limits.MaxErrorBodyBytes < 1024)
+            {
+                failures.Add("FbTokens:Limits:MaxResponseBodyBytes and MaxErrorBodyBytes must be at least 1024.");
+            }
+
+            if (limits.MaxPages < 1 || limits.MaxConsecutiveEmptyPages < 1 || limits.MaxSeenPageLinks < 1)
+            {
+                failures.Add("FbTokens:Limits:MaxPages, MaxConsecutiveEmptyPages and MaxSeenPageLinks must be at least 1.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
