@@ -71,7 +71,9 @@ internal sealed class TokenSweeper
         for (var i = 0; i < chunk.Count; i++)
         {
             var token = chunk[i];
-            if (results[i].Response is not { } debug)
+            // Not a negated pattern: a mutation tool flips it into code that no longer compiles (definite assignment).
+            var debug = results[i].Response;
+            if (debug is null)
             {
                 totals.Failed++;
                 continue;
