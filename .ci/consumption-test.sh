@@ -44,7 +44,7 @@ for csproj in src/*/*.csproj; do
     || { cat "$work/pack.log" >&2; fail "dotnet pack $csproj failed"; }
 done
 
-# 2. Every package has its symbols, README, license and repository URL.
+# 2. Every package has its symbols, its own README, license and repository URL.
 for csproj in src/*/*.csproj; do
   id=$(sed -n 's:.*<PackageId>\(.*\)</PackageId>.*:\1:p' "$csproj" | head -n 1)
   [ -n "$id" ] || id=$(basename "$csproj" .csproj)
@@ -56,6 +56,8 @@ for csproj in src/*/*.csproj; do
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT license expression"
   grep -q '<repository type="git" url="https://github.com/fbtokens/fbtokens"' <<<"$nuspec" || fail "$id: wrong repository URL"
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$id: no readme element"
+  # The package's own short README (what NuGet shows), not the repository's front door.
+  unzip -p "$nupkg" README.md | cmp -s - "$(dirname "$csproj")/README.md" || fail "$id: README.md is not $(dirname "$csproj")/README.md"
 done
 echo "consumption test: packed $(ls "$packages"/*.nupkg | wc -l) packages $version with symbols ($((SECONDS - started)) s)"
 
