@@ -52,7 +52,7 @@ internal sealed class LocalPostgres
         return ExternalProcess.Run(["id", "-u", SystemUser], TimeSpan.FromSeconds(10)).ExitCode == 0
             ? null
             : $"The tests run as root, PostgreSQL refuses to run as root, and there is no '{SystemUser}' system user to run it as " +
-              $"(the Debian package creates one: {ServerBinaries.InstallCommand}).";
+              "(Debian's postgresql package creates it)";
     }
 
     /// <summary>Creates and starts the cluster, and waits until it accepts a connection.</summary>
