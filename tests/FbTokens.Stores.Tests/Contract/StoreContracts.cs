@@ -17,17 +17,13 @@ public sealed class InMemoryStoreContractTests(ITestOutputHelper output) : Token
         builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore>(_store));
 }
 
-/// <summary>The contract on a real Redis (<c>FBTOKENS_TEST_REDIS</c>), each test under its own key prefix.</summary>
+/// <summary>The contract on a real Redis (<c>FBTOKENS_TEST_REDIS</c>, or the tests' own server), each test under its own key prefix.</summary>
 public sealed class RedisStoreContractTests(ITestOutputHelper output) : TokenStoreContract(output)
 {
     private readonly string _prefix = "fbtokens-test-" + Guid.NewGuid().ToString("N");
     private string _configuration = "";
 
-    protected override Task PrepareAsync()
-    {
-        _configuration = TestServers.Redis;
-        return Task.CompletedTask;
-    }
+    protected override async Task PrepareAsync() => _configuration = await TestServers.RedisAsync();
 
     protected override void UseStore(IFbTokensBuilder builder) =>
         builder.AddRedisTokenStore(_configuration, o => o.KeyPrefix = _prefix);
@@ -78,7 +74,7 @@ public sealed class SqliteStoreContractTests(ITestOutputHelper output) : TokenSt
     }
 }
 
-/// <summary>The contract on EF Core with PostgreSQL (<c>FBTOKENS_TEST_POSTGRES</c>): a fresh database per test.</summary>
+/// <summary>The contract on EF Core with PostgreSQL (<c>FBTOKENS_TEST_POSTGRES</c>, or the tests' own cluster): a fresh database per test.</summary>
 public sealed class PostgresStoreContractTests(ITestOutputHelper output) : TokenStoreContract(output)
 {
     private readonly PostgresTestDatabase _database = new();

@@ -12,7 +12,7 @@ internal sealed class PostgresTestDatabase
 
     public async Task CreateAsync()
     {
-        var server = TestServers.Postgres;
+        var server = await TestServers.PostgresAsync();
         await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ToString()))
         {
             await connection.OpenAsync();
@@ -33,7 +33,7 @@ internal sealed class PostgresTestDatabase
         }
 
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Pooling = false }.ToString());
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(await TestServers.PostgresAsync()) { Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
@@ -42,7 +42,7 @@ internal sealed class PostgresTestDatabase
     /// <summary>Ends every server session connected to this database (as an administrator or a failover would).</summary>
     public async Task<int> TerminateConnectionsAsync()
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Pooling = false }.ToString());
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(await TestServers.PostgresAsync()) { Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", connection);

@@ -82,7 +82,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
 
     private async Task<(TokenKey Key, string OldValue, IGraphTokenManager[] Managers)> SeedAsync(bool useLock)
     {
-        var redis = TestServers.Redis;
+        var redis = await TestServers.RedisAsync();
         var user = _emulator.CreateTestUser();
         var oldValue = _emulator.IssueUserToken(user.Id);
         var key = TokenKey.ForUser(user.Id);
