@@ -225,6 +225,96 @@ public sealed class UsageHeaderTests
         Assert.True(content.Disposed);
     }
 
+    // ---- Real payloads (Meta's rate-limiting docs) ----
+
+    [Fact]
+    public async Task Every_documented_usage_header_reaches_the_monitor()
+    {
+        using var host = new GraphTestHost(o => o.Resilience.UsageThrottleMode = GraphUsageThrottleMode.Off);
+        host.On(HttpMethod.Get, "debug_token", _ =>
+        {
+            var response = GraphTestHost.Json(DebugValid);
+            response.Headers.Add(AppUsage, """{"call_count":28,"total_time":25,"total_cputime":25}""");
+            response.Headers.Add("X-Page-Usage", """{"call_count":120,"total_cputime":30,"total_time":45}""");
+            response.Headers.Add(BucUsage, """{"1353269864728879":[{"type":"pages","call_count":95,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":19,"ads_api_access_tier":"development_access"}],"66782684":[{"type":"ads_management","call_count":5,"total_cputime":1,"total_time":2,"estimated_time_to_regain_access":0}]}""");
+            response.Headers.Add(AdUsage, """{"acc_id_util_pct":9.67,"reset_time_duration":100,"ads_api_access_tier":"standard_access"}""");
+            return response;
+        });
+
+        await host.Client.DebugTokenAsync(LongLivedToken);
+
+        var usage = host.Services.GetRequiredService<IGraphUsageMonitor>().Current!;
+        Assert.Equal(new FbTokens.AppUsage(28, 25, 25), usage.App);
+        Assert.Equal(new FbTokens.AppUsage(120, 45, 30), usage.Page);
+        Assert.Equal(120, usage.MaxPercent);
+        Assert.Collection(
+            usage.BusinessUseCases,
+            b => Assert.Equal(new BusinessUseCaseUsage("1353269864728879", "pages", 95, 20, 20, TimeSpan.FromMinutes(19)), b),
+            b => Assert.Equal(new BusinessUseCaseUsage("66782684", "ads_management", 5, 2, 1, TimeSpan.Zero), b));
+        Assert.Equal(new AdAccountUsage(9.67, TimeSpan.FromSeconds(100), "standard_access"), usage.AdAccount);
+    }
+
+    public static TheoryData<string, string, double, TimeSpan> HighUsage() => new()
+    {
+        // Page usage above 100, no estimate: the configured pause (5 s).
+        { "X-Page-Usage", """{"call_count":120,"total_cputime":30,"total_time":45}""", 120, TimeSpan.FromSeconds(5) },
+
+        // A business use case's own estimate, in minutes.
+        { BucUsage, """{"1":[{"type":"pages","call_count":100,"total_cputime":1,"total_time":1,"estimated_time_to_regain_access":2}]}""", 100, TimeSpan.FromMinutes(2) },
+
+        // The ad account at the threshold: its reset time, in seconds.
+        { AdUsage, """{"acc_id_util_pct":95,"reset_time_duration":20,"ads_api_access_tier":"standard_access"}""", 95, TimeSpan.FromSeconds(20) },
+
+        // (Every case but the ad account's own also reports an ad account far from its limit, resetting in 10 minutes:
+        // it does not lend its reset time to another budget's high usage.)
+        { AppUsage, """{"call_count":95,"total_time":1,"total_cputime":1}""", 95, TimeSpan.FromSeconds(5) },
+    };
+
+    [Theory]
+    [MemberData(nameof(HighUsage))]
+    public async Task Each_budget_at_the_threshold_throttles_the_next_call_for_Graph_s_wait(string header, string value, double percent, TimeSpan wait)
+    {
+        using var host = new GraphTestHost(o => o.Resilience.UsageThrottleMode = GraphUsageThrottleMode.FailFast);
+        host.On(HttpMethod.Get, "debug_token", _ =>
+        {
+            var response = Ok(header, value);
+            if (header != AdUsage)
+            {
+                response.Headers.TryAddWithoutValidation(AdUsage, """{"acc_id_util_pct":1,"reset_time_duration":600}""");
+            }
+
+            return response;
+        });
+        await host.Client.DebugTokenAsync(LongLivedToken);
+
+        var error = await Assert.ThrowsAsync<GraphRateLimitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(percent, error.Usage!.MaxPercent);
+        Assert.Equal(wait, error.RetryAfter);
+        Assert.Single(host.Requests);
+    }
+
+    [Theory]
+    [InlineData("v24.0", true)]
+    [InlineData("v2.12", true)]
+    [InlineData("v100.999", true)]
+    [InlineData("v24", false)]
+    [InlineData("24.0", false)]
+    [InlineData("V24.0", false)]
+    [InlineData("v2400.0", false)]
+    [InlineData("v24.0000", false)]
+    [InlineData("v24.0\n", false)]
+    [InlineData("v24.0.1", false)]
+    [InlineData("v.0", false)]
+    [InlineData("v24.", false)]
+    [InlineData("v\uFF12\uFF14.0", false)] // full-width digits
+    [InlineData("v\u0662\u0664.0", false)] // Arabic-Indic digits
+    [InlineData("v24.0 ", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Only_a_well_formed_API_version_is_believed(string? value, bool valid) =>
+        Assert.Equal(valid, GraphUsageParser.IsApiVersion(value is null ? null : System.Text.RegularExpressions.Regex.Unescape(value)));
+
     // ---- The retry delay Graph asks for is capped ----
 
     [Fact]
