@@ -44,4 +44,13 @@ internal static class GraphTelemetry
     public const string TraceIdTag = "graph.fbtrace_id";
     public const string ErrorTypeTag = "error.type";
     public const string ReasonTag = "fbtokens.reason";
+
+    /// <summary>Responses in which Graph named another API version than the configured one (it upgraded a deprecated version).</summary>
+    public static readonly Counter<long> ApiVersionUpgrades = Meter.CreateCounter<long>("fbtokens.api_version.upgraded", "{response}", "Graph responses answered with another API version than the configured one.");
+
+    /// <summary>The configured Graph API version (<see cref="FbTokensOptions.GraphApiVersion"/>).</summary>
+    public const string RequestedApiVersionTag = "fbtokens.api_version.requested";
+
+    /// <summary>The version Graph named in its <c>facebook-api-version</c> header, checked to look like <c>vNN.N</c>.</summary>
+    public const string AnsweredApiVersionTag = "fbtokens.api_version.answered";
 }

@@ -1,13 +1,14 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
 
 /// <summary>
-/// Innermost FbTokens handler: one span and one request count per HTTP attempt, and the usage headers of
+/// Innermost FbTokens handler: one span and one request count per HTTP attempt, and the usage and version headers of
 /// every response recorded for <see cref="IGraphUsageMonitor"/> and proactive throttling.
 /// </summary>
-internal sealed class GraphAttemptHandler(GraphUsageTracker tracker) : DelegatingHandler
+internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<FbTokensOptions> options, ILogger<GraphAttemptHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -26,24 +27,33 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker) : Delegatin
         }
 
         GraphTelemetry.Requests.Add(1, new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, operation));
+        HttpResponseMessage? response = null;
         try
         {
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             activity?.SetTag(GraphTelemetry.StatusTag, (int)response.StatusCode);
             if ((int)response.StatusCode >= 400)
             {
                 activity?.SetStatus(ActivityStatusCode.Error);
             }
 
-            if (GraphUsageParser.Parse(response.Headers) is { } usage)
+            var headers = UsageHeaderValues.Read(response.Headers);
+            if (GraphUsageParser.Parse(headers) is { } usage)
             {
                 tracker.Record(usage);
+            }
+
+            if (headers.ApiVersion is not null)
+            {
+                GraphApiVersionWatch.Observe(headers.ApiVersion, options.Value.GraphApiVersion, tracker, logger);
             }
 
             return response;
         }
         catch (Exception ex)
         {
+            // Nobody else holds the response yet: whatever failed after it arrived, it must not leak its connection.
+            response?.Dispose();
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;

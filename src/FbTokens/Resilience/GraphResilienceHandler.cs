@@ -68,7 +68,10 @@ internal sealed class GraphResilienceHandler(
                 return Surface(response, failure);
             }
 
-            var delay = (response is null ? null : policy.RateLimitWait(response)) ?? policy.Backoff(retry);
+            // Graph's own wait (Retry-After, usage estimates), never longer than MaxRateLimitDelay; else the backoff.
+            var delay = (response is null ? null : policy.RateLimitWait(response)) is { } asked
+                ? (asked < options.MaxRateLimitDelay ? asked : options.MaxRateLimitDelay)
+                : policy.Backoff(retry);
             if (delay >= options.TotalTimeout - time.GetElapsedTime(started))
             {
                 // Waiting would outlive the operation's budget: Graph's own answer says more than a timeout would.

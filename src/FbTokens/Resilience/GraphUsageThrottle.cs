@@ -9,6 +9,12 @@ namespace FbTokens.Internal;
 /// the threshold, the operation waits until Graph's estimate of regained access (or the configured pause) has
 /// passed — or fails fast with <see cref="GraphRateLimitException"/> — instead of spending the last of the budget.
 /// </summary>
+/// <remarks>
+/// A report acts for at most <see cref="GraphResilienceOptions.MaxUsageThrottleDelay"/> after it arrived: within that
+/// window a call waits for the rest of Graph's estimate when it ends inside the window, and fails fast otherwise; after
+/// it, calls go to Graph, whose answer brings a fresh report. So no value a header holds can stop calls for longer,
+/// and the arithmetic is on elapsed time only (never a date plus a network-supplied duration).
+/// </remarks>
 internal sealed class GraphUsageThrottle(
     GraphUsageTracker tracker,
     IOptions<FbTokensOptions> options,
@@ -20,6 +26,9 @@ internal sealed class GraphUsageThrottle(
 
     internal const string LocalThrottleType = "FbTokensLocalThrottle";
 
+    // Task.Delay takes at most uint.MaxValue - 1 ms; a longer configured hold is, in practice, the same.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+
     /// <summary>Completes at once unless usage is high; then waits, or throws <see cref="GraphRateLimitException"/>.</summary>
     public ValueTask WaitIfThrottledAsync(string operation, CancellationToken cancellationToken)
     {
@@ -29,14 +38,22 @@ internal sealed class GraphUsageThrottle(
             return ValueTask.CompletedTask;
         }
 
-        var wait = latest.At + PauseFor(latest.Usage, settings) - timeProvider.GetUtcNow();
-        if (wait <= TimeSpan.Zero)
+        var elapsed = timeProvider.GetUtcNow() - latest.At;
+        if (elapsed < TimeSpan.Zero)
+        {
+            // The clock went back: count the report as just made.
+            elapsed = TimeSpan.Zero;
+        }
+
+        var pause = PauseFor(latest.Usage, settings);
+        if (elapsed >= pause || elapsed >= settings.MaxUsageThrottleDelay)
         {
             return ValueTask.CompletedTask;
         }
 
+        var wait = pause - elapsed;
         GraphTelemetry.RateLimits.Add(1, new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, operation), new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, "local_throttle"));
-        if (settings.UsageThrottleMode == GraphUsageThrottleMode.FailFast || wait > settings.MaxUsageThrottleDelay)
+        if (settings.UsageThrottleMode == GraphUsageThrottleMode.FailFast || pause > settings.MaxUsageThrottleDelay)
         {
             Log.UsageThrottled(logger, latest.Usage.MaxPercent, settings.UsageThrottleThreshold, "failing fast", operation);
             throw new GraphRateLimitException(
@@ -47,9 +64,13 @@ internal sealed class GraphUsageThrottle(
         }
 
         Log.UsageThrottled(logger, latest.Usage.MaxPercent, settings.UsageThrottleThreshold, "delaying", operation);
-        return new ValueTask(Task.Delay(wait, timeProvider, cancellationToken));
+        return new ValueTask(Task.Delay(wait < LongestTimer ? wait : LongestTimer, timeProvider, cancellationToken));
     }
 
+    /// <summary>
+    /// The configured pause, or Graph's own longer estimate: a business use case's time to regain access, or the ad
+    /// account's reset time when that account is the one at the threshold. The parser bounds both to a day.
+    /// </summary>
     private static TimeSpan PauseFor(GraphUsage usage, GraphResilienceOptions settings)
     {
         var pause = settings.UsageThrottleDelay;
@@ -59,6 +80,11 @@ internal sealed class GraphUsageThrottle(
             {
                 pause = regain;
             }
+        }
+
+        if (usage.AdAccount is { } ad && ad.UtilizationPercent >= settings.UsageThrottleThreshold && ad.ResetTimeDuration > pause)
+        {
+            pause = ad.ResetTimeDuration;
         }
 
         return pause;
