@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using FbTokens.Tests.Framework;
+using Polly;
 using static FbTokens.Tests.Framework.GraphPayloads;
 
 namespace FbTokens.Tests.Client;
@@ -57,6 +58,38 @@ public sealed class ResponseBodyLimitTests
 
         Assert.Equal(status, error.StatusCode);
         Assert.Contains("limit", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.All(bodies, b => Assert.InRange(b.BytesRead, Limit, Limit + Slack));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task A_host_Polly_pipeline_reads_an_endless_error_body_within_the_limit_too(HttpStatusCode status)
+    {
+        var bodies = new List<EndlessStream>();
+        using var host = new GraphTestHost(
+            o => o.Limits.MaxErrorBodyBytes = Limit,
+            fb => fb.ReplaceResiliencePipeline((pipeline, _) => pipeline.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 1,
+                Delay = TimeSpan.Zero,
+                ShouldHandle = GraphRetryPredicates.ShouldRetryAsync,
+            })));
+        host.On(HttpMethod.Post, "oauth/access_token", _ =>
+        {
+            var body = new EndlessStream(prefix: "{\"error\":{\"message\":\""u8.ToArray());
+            lock (bodies)
+            {
+                bodies.Add(body);
+            }
+
+            return Streaming(status, body);
+        });
+
+        var error = await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.GetAppAccessTokenAsync());
+
+        Assert.Equal(status, error.StatusCode);
+        Assert.NotEmpty(bodies);
         Assert.All(bodies, b => Assert.InRange(b.BytesRead, Limit, Limit + Slack));
     }
 
