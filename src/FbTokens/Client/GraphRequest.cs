@@ -55,6 +55,9 @@ internal sealed class GraphRequest
 
     public SensitiveValues Sensitive { get; } = new();
 
+    /// <summary>The body limits the response is read within (FbTokens:Limits); null reads with the defaults.</summary>
+    public GraphResponseLimits? Limits { get; set; }
+
     private CancellationTokenSource? _bodyTimeout;
     private TimeSpan _bodyTimeoutLimit;
     private bool _bodyTimeoutIsTotal;

@@ -27,8 +27,14 @@ internal static class GraphResponseReader
             var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var payload = await JsonSerializer.DeserializeAsync(stream, typeInfo, token).ConfigureAwait(false)
+                var payload = await JsonSerializer.DeserializeAsync(ResponseBody.Bound(stream, response, request), typeInfo, token).ConfigureAwait(false)
                     ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode);
+                if (payload is GraphPayloadBase { Error: { IsEnvelope: true } error })
+                {
+                    // Graph's error envelope with a success status: the same error as with a 4xx.
+                    throw GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);
+                }
+
                 if (payload is IGraphPayload { MissingField: { } missing })
                 {
                     throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode);
@@ -39,8 +45,17 @@ internal static class GraphResponseReader
         }
         catch (JsonException ex)
         {
+            // System.Text.Json names a position, not the data; masked all the same, as any text about the response is.
             throw new GraphProtocolException(
-                $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {ex.Message}", response.StatusCode, ex);
+                $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {request.Sensitive.Scrub(ex.Message)}", response.StatusCode, ex);
+        }
+        catch (ResponseBodyTooLargeException)
+        {
+            throw ResponseBody.TooLarge(response, request.Operation, string.Empty, "MaxResponseBodyBytes", ResponseBody.LimitsOf(request).MaxResponseBodyBytes, null);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ResponseBody.Undecodable(response, request.Operation, string.Empty, ex);
         }
         catch (IOException ex)
         {
@@ -68,7 +83,11 @@ internal static class GraphResponseReader
         byte[] body;
         try
         {
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            body = await ResponseBody.ReadErrorAsync(response, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphProtocolException ex)
+        {
+            return ex;
         }
         catch (IOException ex)
         {
@@ -83,10 +102,13 @@ internal static class GraphResponseReader
                 response.StatusCode);
         }
 
-        return GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive), response.Headers, timeProvider);
+        return GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);
     }
 
-    /// <summary>Graph's error payload, or null when the body is not the error envelope.</summary>
+    /// <summary>
+    /// Graph's error payload, or null when the body is not the error envelope. An envelope needs a <c>code</c>, a
+    /// <c>type</c> or a <c>message</c> (<see cref="ErrorPayload.IsEnvelope"/>); without a code, its code is 0.
+    /// </summary>
     public static ErrorPayload? TryParseError(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -96,7 +118,7 @@ internal static class GraphResponseReader
 
         try
         {
-            return JsonSerializer.Deserialize(body, GraphJsonContext.Default.ErrorEnvelope)?.Error is { CodeField: not null } error ? error : null;
+            return JsonSerializer.Deserialize(body, GraphJsonContext.Default.ErrorEnvelope)?.Error is { IsEnvelope: true } error ? error : null;
         }
         catch (JsonException)
         {

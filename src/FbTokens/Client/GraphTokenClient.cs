@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
@@ -184,6 +185,10 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage? prebuilt, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
+        request.Limits = _options.Limits;
+
+        // The app secret can come back even where the request does not carry it (e.g. inside a proxy's error page).
+        request.Sensitive.Add(_options.AppSecret);
         var message = prebuilt ?? request.ToHttpRequestMessage(_versionedBase);
         using var owned = prebuilt is null ? message : null;
         // No name is built, nor tag set, unless someone listens.
@@ -229,9 +234,14 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             Log.ProtocolError(_logger, request.Operation, request.Endpoint, (int?)ex.StatusCode, Elapsed(started));
             throw;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
             outcome = "canceled";
+            if (Sanitized(ex, request) is { } clean)
+            {
+                throw clean;
+            }
+
             throw;
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
@@ -248,6 +258,24 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             if (_logger.IsEnabled(LogLevel.Warning))
             {
                 Log.OperationAborted(_logger, request.Operation, request.Endpoint, ex.GetType().Name, Elapsed(started), request.Attempts);
+            }
+
+            if (Sanitized(ex, request) is { } clean)
+            {
+                throw clean;
+            }
+
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Whatever else a transport or a host's handler throws (IOException, SocketException, …): never with a secret.
+            outcome = ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException ? "network_error" : "error";
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
+            if (Sanitized(ex, request) is { } clean)
+            {
+                throw clean;
             }
 
             throw;
@@ -271,8 +299,17 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         }
     }
 
+    /// <summary>A clean replacement for a transport exception whose text holds a secret of the request; null when it holds none.</summary>
+    private static Exception? Sanitized(Exception exception, GraphRequest request)
+    {
+        var clean = TransportExceptionScrubber.Sanitize(exception, request.Sensitive);
+        return ReferenceEquals(clean, exception) ? null : clean;
+    }
+
     private void RecordGraphError(Activity? activity, GraphRequest request, GraphApiException ex, long started)
     {
+        // Masked when the error was built from the response; masked again here, as a tag and a log are no place to trust that.
+        var traceId = request.Sensitive.Scrub(ex.FbTraceId);
         var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
         GraphTelemetry.Errors.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.CodeTag, ex.Code));
         if (activity is not null)
@@ -281,7 +318,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             activity.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
             activity.SetTag(GraphTelemetry.CodeTag, ex.Code);
             activity.SetTag(GraphTelemetry.SubcodeTag, ex.Subcode);
-            activity.SetTag(GraphTelemetry.TraceIdTag, ex.FbTraceId);
+            activity.SetTag(GraphTelemetry.TraceIdTag, traceId);
             if (ex is GraphAuthException auth)
             {
                 activity.SetTag(GraphTelemetry.ReasonTag, auth.Reason.ToString());
@@ -293,12 +330,16 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             GraphTelemetry.RateLimits.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, "graph_rate_limit"));
             if (_logger.IsEnabled(LogLevel.Warning))
             {
-                Log.RateLimited(_logger, request.Operation, request.Endpoint, ex.Code, ex.FbTraceId, limited.RetryAfter?.TotalMilliseconds, limited.Usage?.MaxPercent);
+                Log.RateLimited(_logger, request.Operation, request.Endpoint, ex.Code, traceId, limited.RetryAfter?.TotalMilliseconds, limited.Usage?.MaxPercent);
             }
         }
         else if (_logger.IsEnabled(LogLevel.Warning))
         {
-            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, ex.Code, ex.Subcode, ex.FbTraceId, Elapsed(started), request.Attempts);
+            // "190/460", or "100" alone when Graph sent no subcode.
+            var graphError = ex.Subcode is { } subcode
+                ? string.Create(CultureInfo.InvariantCulture, $"{ex.Code}/{subcode}")
+                : ex.Code.ToString(CultureInfo.InvariantCulture);
+            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, graphError, traceId, Elapsed(started), request.Attempts);
         }
     }
 

@@ -13,8 +13,8 @@ internal static partial class Log
     public static partial void OperationSucceeded(ILogger logger, string operation, string endpoint, int statusCode, double durationMs, int attempts);
 
     [LoggerMessage(EventId = 1001, EventName = "GraphOperationFailed", Level = LogLevel.Warning,
-        Message = "Graph {Operation} {Endpoint} failed with HTTP {StatusCode}, Graph error {GraphCode}/{GraphSubcode} (fbtrace_id {FbTraceId}) in {DurationMs} ms after {Attempts} attempt(s)")]
-    public static partial void OperationFailed(ILogger logger, string operation, string endpoint, int statusCode, int graphCode, int? graphSubcode, string? fbTraceId, double durationMs, int attempts);
+        Message = "Graph {Operation} {Endpoint} failed with HTTP {StatusCode}, Graph error {GraphError} (fbtrace_id {FbTraceId}) in {DurationMs} ms after {Attempts} attempt(s)")]
+    public static partial void OperationFailed(ILogger logger, string operation, string endpoint, int statusCode, string graphError, string? fbTraceId, double durationMs, int attempts);
 
     [LoggerMessage(EventId = 1002, EventName = "GraphProtocolError", Level = LogLevel.Warning,
         Message = "Graph {Operation} {Endpoint} returned a response that is not what Graph sends (HTTP {StatusCode}) in {DurationMs} ms")]

@@ -7,8 +7,10 @@ namespace FbTokens;
 /// Graph answered with its error envelope (<c>{"error":{…}}</c>). Subclasses name the cases a caller handles
 /// differently: <see cref="GraphAuthException"/> (the token is unusable) and <see cref="GraphRateLimitException"/>.
 /// </summary>
-/// <remarks>The message and <see cref="object.ToString"/> never contain the app secret, a token or a code:
-/// any value the request carried is replaced by <c>***</c> should Graph echo it.</remarks>
+/// <remarks>The message, <see cref="object.ToString"/> and every text property never contain the app secret, a token, a
+/// code or an <c>appsecret_proof</c>: any value the request carried is replaced by <c>***</c> should the response echo
+/// it, verbatim, URL-encoded or JSON-escaped. <see cref="Code"/> is 0 when Graph's envelope has no <c>code</c>; Graph
+/// sends its error envelope with HTTP 200 at times, and that is a <see cref="GraphApiException"/> too.</remarks>
 public class GraphApiException : Exception
 {
     /// <summary>Creates the exception from the parts of Graph's error envelope.</summary>
@@ -50,6 +52,13 @@ public class GraphApiException : Exception
     /// <summary>Graph's <c>error_user_msg</c>: a message meant for the person using the app.</summary>
     public string? UserMessage => Error.UserMessage;
 
+    /// <summary>Graph's <c>error_data</c> as raw JSON text (a JSON string with its quotes, or an object), masked;
+    /// null when Graph sent none.</summary>
+    public string? ErrorData => Error.ErrorData;
+
+    /// <summary>The response's <c>WWW-Authenticate</c> header (Graph sends it with token errors), masked; null when absent.</summary>
+    public string? WwwAuthenticate => Error.WwwAuthenticate;
+
     private static string Describe(HttpStatusCode statusCode, GraphError error)
     {
         var subcode = error.Subcode is { } s ? string.Create(CultureInfo.InvariantCulture, $"/{s}") : string.Empty;
@@ -60,7 +69,10 @@ public class GraphApiException : Exception
 }
 
 /// <summary>Graph's error envelope, field for field.</summary>
-/// <param name="Code">The error <c>code</c>.</param>
+/// <remarks>Every text field that came from the response is masked: no value the request carried (app secret, token,
+/// code, <c>appsecret_proof</c>) appears in it, raw, URL-encoded or JSON-escaped.</remarks>
+/// <param name="Code">The error <c>code</c>; 0 when Graph's envelope has none (some OAuth errors carry only a
+/// <c>type</c> and a <c>message</c>).</param>
 /// <param name="Message">The error <c>message</c> (any value the request carried is masked).</param>
 /// <param name="Subcode">The <c>error_subcode</c>, if any.</param>
 /// <param name="Type">The error <c>type</c>, e.g. <c>OAuthException</c>.</param>
@@ -76,4 +88,11 @@ public sealed record GraphError(
     string? FbTraceId = null,
     bool IsTransient = false,
     string? UserTitle = null,
-    string? UserMessage = null);
+    string? UserMessage = null)
+{
+    /// <summary>Graph's <c>error_data</c> as raw JSON text (a JSON string with its quotes, or an object); null when absent.</summary>
+    public string? ErrorData { get; init; }
+
+    /// <summary>The response's <c>WWW-Authenticate</c> header, when present.</summary>
+    public string? WwwAuthenticate { get; init; }
+}

@@ -6,8 +6,11 @@ namespace FbTokens.Internal;
 /// <summary>Turns Graph's error envelope into the right exception type.</summary>
 internal static class GraphErrorClassifier
 {
-    /// <summary>Graph's rate-limit codes: app (4), user (17), page (32), hourly (613) and business use cases (80000–80014).</summary>
-    public static bool IsRateLimitCode(int code) => code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
+    /// <summary>
+    /// Graph's rate-limit codes: app (4), user (17), page (32), application limit reached (341), hourly (613) and
+    /// business use cases (80000–80014).
+    /// </summary>
+    public static bool IsRateLimitCode(int code) => code is 4 or 17 or 32 or 341 or 613 or (>= 80000 and <= 80014);
 
     /// <summary>Codes and subcodes that mean the token itself is unusable.</summary>
     public static bool IsAuthError(int code, int? subcode) =>
@@ -31,15 +34,28 @@ internal static class GraphErrorClassifier
         _ => TokenErrorReason.Unknown,
     };
 
-    public static GraphError ToGraphError(ErrorPayload payload, SensitiveValues sensitive) => new(
+    /// <summary>
+    /// The public <see cref="GraphError"/> for Graph's error payload and the response's headers. Every text that came
+    /// from the response is masked here, once, so that the exception's message, its <c>ToString()</c>, the logs and the
+    /// span tags built from it never hold a secret of the request in any form.
+    /// </summary>
+    public static GraphError ToGraphError(ErrorPayload payload, SensitiveValues sensitive, HttpResponseHeaders? headers) => new(
         payload.Code,
         sensitive.Scrub(payload.Message) ?? "(no message)",
         payload.ErrorSubcode,
-        payload.Type,
-        payload.FbTraceId,
+        sensitive.Scrub(payload.Type),
+        sensitive.Scrub(payload.FbTraceId ?? Header(headers, "x-fb-trace-id")),
         payload.IsTransient ?? false,
         sensitive.Scrub(payload.ErrorUserTitle),
-        sensitive.Scrub(payload.ErrorUserMsg));
+        sensitive.Scrub(payload.ErrorUserMsg))
+    {
+        ErrorData = sensitive.Scrub(payload.ErrorDataText),
+        WwwAuthenticate = sensitive.Scrub(Header(headers, "WWW-Authenticate")),
+    };
+
+    /// <summary>A response header as sent (values joined by <c>", "</c>), or null when absent.</summary>
+    private static string? Header(HttpResponseHeaders? headers, string name) =>
+        headers is not null && headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
     public static GraphApiException Create(HttpStatusCode status, GraphError error, HttpResponseHeaders? headers, TimeProvider timeProvider)
     {

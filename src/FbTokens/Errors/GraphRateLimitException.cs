@@ -3,8 +3,8 @@ using System.Net;
 namespace FbTokens;
 
 /// <summary>
-/// Graph throttled the call: codes 4 (app), 17 (user), 32 (page), 613 (calls within one hour) and the
-/// business-use-case throttles 80000–80014. Wait <see cref="RetryAfter"/> (when known) before calling again.
+/// Graph throttled the call: codes 4 (app), 17 (user), 32 (page), 341 (application limit reached), 613 (calls
+/// within one hour) and the business-use-case throttles 80000–80014. Wait <see cref="RetryAfter"/> (when known) before calling again.
 /// </summary>
 public sealed class GraphRateLimitException : GraphApiException
 {

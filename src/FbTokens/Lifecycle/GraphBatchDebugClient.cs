@@ -49,6 +49,7 @@ internal sealed class GraphBatchDebugClient
             : throw new InvalidOperationException("Batched debug_token needs the app secret: set FbTokens:AppSecret.");
 
         var request = new GraphRequest(OperationName, HttpMethod.Post, string.Empty);
+        request.Limits = _options.Limits;
         var appToken = string.Concat(_options.AppId, "|", secret);
         request.Sensitive.Add(appToken);
         request.Sensitive.Add(secret);

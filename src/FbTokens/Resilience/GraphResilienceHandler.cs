@@ -109,8 +109,9 @@ internal sealed class GraphResilienceHandler(
             response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
             if ((int)response.StatusCode >= 400)
             {
-                // Buffers the content (LoadIntoBufferAsync takes no token on .NET 8); error bodies are small.
-                _ = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                // Buffers the content within FbTokens:Limits:MaxErrorBodyBytes; past it, or undecodable, the attempt ends
+                // with a GraphProtocolException (not retried), as the client would end it.
+                _ = await ResponseBody.ReadErrorAsync(response, graphRequest, timeout.Token).ConfigureAwait(false);
             }
             else if (graphRequest is not null)
             {

@@ -180,8 +180,16 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
 
     private static async ValueTask<ErrorPayload?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        // Reading buffers the content, so the client can still read it when this is the final outcome.
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return GraphResponseReader.TryParseError(body);
+        // Reading buffers the content (within the error body limit), so the client can still read it when this is the
+        // final outcome; a body past the limit or undecodable is no envelope here, and the client reports it.
+        try
+        {
+            var body = await ResponseBody.ReadErrorAsync(response, GraphRequestOptions.Of(response.RequestMessage), cancellationToken).ConfigureAwait(false);
+            return GraphResponseReader.TryParseError(body);
+        }
+        catch (GraphProtocolException)
+        {
+            return null;
+        }
     }
 }

@@ -14,7 +14,7 @@ internal interface IGraphPayload
     string? MissingField { get; }
 }
 
-internal sealed class TokenPayload : IGraphPayload
+internal sealed class TokenPayload : GraphPayloadBase, IGraphPayload
 {
     [JsonPropertyName("access_token")] public string AccessToken { get; set; } = null!;
     [JsonPropertyName("token_type")] public string? TokenType { get; set; }
@@ -24,7 +24,7 @@ internal sealed class TokenPayload : IGraphPayload
     public string? MissingField => AccessToken is null ? "access_token" : null;
 }
 
-internal sealed class ClientCodePayload : IGraphPayload
+internal sealed class ClientCodePayload : GraphPayloadBase, IGraphPayload
 {
     [JsonPropertyName("code")] public string Code { get; set; } = null!;
     [JsonPropertyName("machine_id")] public string? MachineId { get; set; }
@@ -32,7 +32,7 @@ internal sealed class ClientCodePayload : IGraphPayload
     public string? MissingField => Code is null ? "code" : null;
 }
 
-internal sealed class AccountsPayload : IGraphPayload
+internal sealed class AccountsPayload : GraphPayloadBase, IGraphPayload
 {
     [JsonPropertyName("data")] public List<PagePayload> Data { get; set; } = null!;
     [JsonPropertyName("paging")] public PagingPayload? Paging { get; set; }
@@ -70,7 +70,7 @@ internal sealed class CursorsPayload
     [JsonPropertyName("after")] public string? After { get; set; }
 }
 
-internal sealed class DebugTokenEnvelope : IGraphPayload
+internal sealed class DebugTokenEnvelope : GraphPayloadBase, IGraphPayload
 {
     [JsonPropertyName("data")] public DebugTokenPayload Data { get; set; } = null!;
 
@@ -113,7 +113,7 @@ internal sealed class ErrorEnvelope
     [JsonPropertyName("error")] public ErrorPayload? Error { get; set; }
 }
 
-internal sealed class ErrorPayload
+internal sealed partial class ErrorPayload
 {
     [JsonPropertyName("message")] public string? Message { get; set; }
     [JsonPropertyName("type")] public string? Type { get; set; }
