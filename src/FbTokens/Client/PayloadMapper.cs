@@ -16,13 +16,13 @@ internal static class PayloadMapper
     {
         if (entry is null)
         {
-            Log.PageSkipped(logger, operation, "entry", null);
+            Log.PageSkipped(logger, operation, "a null entry", null);
             return null;
         }
 
         if (string.IsNullOrEmpty(entry.Id) || string.IsNullOrEmpty(entry.Name))
         {
-            Log.PageSkipped(logger, operation, string.IsNullOrEmpty(entry.Id) ? "id" : "name", string.IsNullOrEmpty(entry.Id) ? null : entry.Id);
+            Log.PageSkipped(logger, operation, string.IsNullOrEmpty(entry.Id) ? "no id" : "no name", string.IsNullOrEmpty(entry.Id) ? null : entry.Id);
             return null;
         }
 

@@ -15,8 +15,8 @@ internal static partial class Log
     public static partial void TimestampOutOfRange(ILogger logger, string operation, string field, long unixSeconds);
 
     [LoggerMessage(EventId = 1022, EventName = "GraphPageSkipped", Level = LogLevel.Warning,
-        Message = "Graph {Operation} listed a page without a usable {Field} (page id {PageId}); it was skipped")]
-    public static partial void PageSkipped(ILogger logger, string operation, string field, string? pageId);
+        Message = "Graph {Operation} listed a page entry that cannot be used ({Problem}, page id {PageId}); it was skipped")]
+    public static partial void PageSkipped(ILogger logger, string operation, string problem, string? pageId);
 
     [LoggerMessage(EventId = 1023, EventName = "GraphPageTokenUnusable", Level = LogLevel.Warning,
         Message = "Graph {Operation} listed page {PageId} with an unusable access_token ({Length} characters, empty or with white space or control characters); it is returned without a token")]
