@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -32,12 +33,12 @@ public class ParsingBenchmarks
 
     [Benchmark, BenchmarkCategory("debug_token")]
     public DebugTokenResponse DebugTokenLibrary() =>
-        PayloadMapper.ToResponse(JsonSerializer.Deserialize(CannedGraph.DebugToken, GraphJsonContext.Default.DebugTokenEnvelope)!.Data, _sensitive);
+        PayloadMapper.ToResponse(JsonSerializer.Deserialize(CannedGraph.DebugToken, GraphJsonContext.Default.DebugTokenEnvelope)!.Data, _sensitive, NullLogger.Instance, "DebugToken");
 
     [Benchmark(Baseline = true), BenchmarkCategory("accounts_100")]
     public List<PageTokenResponse> AccountsByHand() => RawReaders.Pages(CannedGraph.AccountsPage);
 
     [Benchmark, BenchmarkCategory("accounts_100")]
     public List<PageTokenResponse> AccountsLibrary() =>
-        JsonSerializer.Deserialize(CannedGraph.AccountsPage, GraphJsonContext.Default.AccountsPayload)!.Data.ConvertAll(PayloadMapper.ToResponse);
+        JsonSerializer.Deserialize(CannedGraph.AccountsPage, GraphJsonContext.Default.AccountsPayload)!.Data.ConvertAll(p => PayloadMapper.ToResponse(p, NullLogger.Instance, "GetPageTokens")!);
 }

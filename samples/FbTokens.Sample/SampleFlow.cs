@@ -42,6 +42,13 @@ public static class SampleFlow
         var pageCount = 0;
         await foreach (var page in client.GetPageTokensAsync(userId, longLived.AccessToken, cancellationToken).ConfigureAwait(false))
         {
+            if (!page.HasAccessToken)
+            {
+                // Graph lists some pages without a page token (the user's tasks do not include one): nothing to use.
+                await output.WriteLineAsync($"   page {page.Id} \"{page.Name}\" came without a page token; skipped").ConfigureAwait(false);
+                continue;
+            }
+
             pageCount++;
             await output.WriteLineAsync($"   page {page.Id} \"{page.Name}\" ({page.Category}), tasks {string.Join('/', page.Tasks)}, token {Mask(page.AccessToken)}").ConfigureAwait(false);
             tokens.Add(($"page token of {page.Id}", page.AccessToken));

@@ -81,9 +81,18 @@ internal sealed partial class CliCommands
         {
             var id = call.Parse.GetRequiredValue(userId);
             var pages = new List<PageTokenResponse>();
+            var tokenless = new List<string>();
             await foreach (var page in graph.Client.GetPageTokensAsync(id, call.Parse.GetRequiredValue(token), call.CancellationToken).ConfigureAwait(false))
             {
-                pages.Add(page);
+                // A page Graph listed without a page token has nothing to print as a token: named once below instead.
+                if (page.HasAccessToken)
+                {
+                    pages.Add(page);
+                }
+                else
+                {
+                    tokenless.Add(page.Id);
+                }
             }
 
             var output = call.Output;
@@ -98,6 +107,11 @@ internal sealed partial class CliCommands
                 foreach (var p in pages)
                 {
                     output.Line(string.Create(CultureInfo.InvariantCulture, $"{p.Id}  {p.Name}  [{p.Category ?? "-"}]  tasks: {string.Join(",", p.Tasks)}  token: {output.Token(p.AccessToken)}"));
+                }
+
+                if (tokenless.Count > 0)
+                {
+                    output.Line(string.Create(CultureInfo.InvariantCulture, $"{tokenless.Count} page(s) listed without a page token, left out: {string.Join(", ", tokenless)}"));
                 }
             }
 

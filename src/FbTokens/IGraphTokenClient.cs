@@ -20,7 +20,10 @@ public interface IGraphTokenClient
     /// <param name="code">The single-use code from the login redirect. It is never retried once it may have reached Graph.</param>
     /// <param name="redirectUri">The exact redirect URI used in the login dialog; must be absolute.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The user access token.</returns>
+    /// <returns>
+    /// The user access token. The code is spent once Graph answers, so odd metadata never costs the token: an unusable
+    /// <c>expires_in</c> is logged at Warning and reported as an unknown expiry (see <see cref="AccessTokenResponse"/>).
+    /// </returns>
     /// <exception cref="InvalidOperationException"><c>AppSecret</c> is not configured.</exception>
     Task<AccessTokenResponse> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken = default);
 
@@ -41,9 +44,15 @@ public interface IGraphTokenClient
     /// <param name="userId">The app-scoped user id (digits) or <c>me</c>.</param>
     /// <param name="userAccessToken">The user's access token (preferably long-lived).</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The pages, in the order Graph returns them.</returns>
+    /// <returns>
+    /// The pages, in the order Graph returns them. Every page Graph lists with an id and a name is yielded, including
+    /// pages Graph lists without a usable page token: those have <see cref="PageTokenResponse.HasAccessToken"/> false and
+    /// an empty <see cref="PageTokenResponse.AccessToken"/>, so check it before using or storing the token.
+    /// </returns>
     /// <remarks>Arguments are checked when this method is called; requests are made as the sequence is enumerated.
-    /// <c>paging.next</c> is only followed while it points at the configured Graph base address.</remarks>
+    /// <c>paging.next</c> is only followed while it points at the configured Graph base address. A <c>null</c> entry, or
+    /// one without an <c>id</c> or <c>name</c>, cannot be used: it is skipped and logged at Warning instead of failing
+    /// the enumeration.</remarks>
     IAsyncEnumerable<PageTokenResponse> GetPageTokensAsync(string userId, string userAccessToken, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -66,7 +75,10 @@ public interface IGraphTokenClient
     /// <param name="redirectUri">The same redirect URI the code was created with; must be absolute.</param>
     /// <param name="machineId">The <c>machine_id</c> this device got from an earlier redemption, if any.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The long-lived token, with the machine id Graph assigned.</returns>
+    /// <returns>
+    /// The long-lived token, with the machine id Graph assigned. The code is spent once Graph answers, so odd metadata
+    /// never costs the token: it is normalised and logged at Warning (see <see cref="LongLivedTokenResponse"/>).
+    /// </returns>
     Task<LongLivedTokenResponse> RedeemClientCodeAsync(string code, Uri redirectUri, string? machineId = null, CancellationToken cancellationToken = default);
 
     /// <summary>

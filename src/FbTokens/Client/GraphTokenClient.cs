@@ -44,9 +44,9 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .Add("redirect_uri", redirectUri.AbsoluteUri)
             .AddSecret("client_secret", secret)
             .AddSecret("code", code);
-        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
-        var (expiresIn, expiresAt) = Expiry(payload.ExpiresIn);
-        return new AccessTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt);
+        var payload = await SendAsync(request, GraphJsonContext.Default.SingleUseTokenPayload, cancellationToken).ConfigureAwait(false);
+        var (expiresIn, expiresAt) = PayloadMapper.SpentCodeExpiry(payload.ExpiresIn, _timeProvider.GetUtcNow(), _logger, request.Operation);
+        return new AccessTokenResponse(payload.AccessToken, SpentCodeTokenType(payload, request.Operation), expiresIn, expiresAt);
     }
 
     public async Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default)
@@ -86,7 +86,10 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         {
             foreach (var entry in page.Data)
             {
-                yield return PayloadMapper.ToResponse(entry);
+                if (PayloadMapper.ToResponse(entry, _logger, request.Operation) is { } response)
+                {
+                    yield return response;
+                }
             }
 
             if (!pager.TryGetNext(page.Paging, out var nextUrl, out var keptQuery))
@@ -135,8 +138,10 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             request.Add("machine_id", machineId);
         }
 
-        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
-        return ToLongLived(payload);
+        var payload = await SendAsync(request, GraphJsonContext.Default.SingleUseTokenPayload, cancellationToken).ConfigureAwait(false);
+        var (expiresIn, expiresAt) = PayloadMapper.SpentCodeExpiry(payload.ExpiresIn, _timeProvider.GetUtcNow(), _logger, request.Operation);
+        var machine = PayloadMapper.SpentCodeText(payload.MachineId, _logger, request.Operation, "machine_id", credentialLike: true);
+        return new LongLivedTokenResponse(payload.AccessToken, SpentCodeTokenType(payload, request.Operation), expiresIn, expiresAt, machine);
     }
 
     public async Task<DebugTokenResponse> DebugTokenAsync(string inputToken, CancellationToken cancellationToken = default)
@@ -149,7 +154,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .AddSecret("access_token", string.Concat(_options.AppId, "|", secret));
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
-        return PayloadMapper.ToResponse(envelope.Data, request.Sensitive);
+        return PayloadMapper.ToResponse(envelope.Data, request.Sensitive, _logger, request.Operation);
     }
 
     public async Task<AccessTokenResponse> GetAppAccessTokenAsync(CancellationToken cancellationToken = default)
@@ -351,16 +356,15 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return PayloadMapper.ToLongLived(payload, expiresIn, expiresAt);
     }
 
-    private (TimeSpan? ExpiresIn, DateTimeOffset? ExpiresAt) Expiry(long? seconds)
-    {
-        if (seconds is not > 0)
-        {
-            return (null, null);
-        }
+    /// <summary>
+    /// The lifetime of a token from an operation that spent no code. <see cref="ExpiresInConverter"/> has already
+    /// rejected anything but 1 to ten years (a protocol error keeping the status); absent means Graph gave no expiry.
+    /// </summary>
+    private (TimeSpan? ExpiresIn, DateTimeOffset? ExpiresAt) Expiry(long? seconds) =>
+        seconds is { } s && PayloadMapper.Expiry(s, _timeProvider.GetUtcNow()) is { } expiry ? expiry : (null, null);
 
-        var expiresIn = TimeSpan.FromSeconds(seconds.Value);
-        return (expiresIn, _timeProvider.GetUtcNow() + expiresIn);
-    }
+    private string SpentCodeTokenType(SingleUseTokenPayload payload, string operation) =>
+        PayloadMapper.SpentCodeText(payload.TokenType, _logger, operation, "token_type") ?? "bearer";
 
     private string RequireAppSecret(string operation) =>
         _options.AppSecret is { Length: > 0 } secret

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
@@ -24,13 +25,15 @@ internal sealed class GraphBatchDebugClient
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly FbTokensOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private int _requestCount;
 
-    public GraphBatchDebugClient(IHttpClientFactory httpClientFactory, IOptions<FbTokensOptions> options, TimeProvider timeProvider)
+    public GraphBatchDebugClient(IHttpClientFactory httpClientFactory, IOptions<FbTokensOptions> options, TimeProvider timeProvider, ILogger<GraphBatchDebugClient> logger)
     {
         _httpClientFactory = httpClientFactory;
         _options = options.Value;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     /// <summary>How many batch requests this client has sent.</summary>
@@ -92,7 +95,7 @@ internal sealed class GraphBatchDebugClient
         var results = new BatchDebugResult[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            results[i] = ToResult(items[i], request.Sensitive);
+            results[i] = ToResult(items[i], request.Sensitive, _logger);
         }
 
         return results;
@@ -104,7 +107,12 @@ internal sealed class GraphBatchDebugClient
         return text.EndsWith('/') ? graphBase : new Uri(text + "/", UriKind.Absolute);
     }
 
-    private static BatchDebugResult ToResult(BatchResponseItemPayload? item, SensitiveValues sensitive)
+    /// <summary>
+    /// One operation's outcome. Parsed as <see cref="IGraphTokenClient.DebugTokenAsync"/> parses its answer (null array
+    /// entries skipped, far-future timestamps null and logged, numeric ids accepted); a body that the client would call a
+    /// protocol error gives no verdict and is not retried.
+    /// </summary>
+    private static BatchDebugResult ToResult(BatchResponseItemPayload? item, SensitiveValues sensitive, ILogger logger)
     {
         if (item is null)
         {
@@ -119,7 +127,7 @@ internal sealed class GraphBatchDebugClient
                 var envelope = JsonSerializer.Deserialize(body, GraphJsonContext.Default.DebugTokenEnvelope);
                 return envelope is null || envelope.MissingField is not null
                     ? new BatchDebugResult(null, Retry: false)
-                    : new BatchDebugResult(PayloadMapper.ToResponse(envelope.Data, sensitive), Retry: false);
+                    : new BatchDebugResult(PayloadMapper.ToResponse(envelope.Data, sensitive, logger, OperationName), Retry: false);
             }
             catch (JsonException)
             {

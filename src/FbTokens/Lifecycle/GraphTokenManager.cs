@@ -139,6 +139,12 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         var saved = new List<StoredToken>();
         await foreach (var page in client.GetPageTokensAsync(user.Key.SubjectId, user.Value, cancellationToken).ConfigureAwait(false))
         {
+            // Graph lists some pages without a page token: there is nothing to store, and an empty token is never stored.
+            if (!page.HasAccessToken)
+            {
+                continue;
+            }
+
             var now = Now;
             saved.Add(await _store.SetAsync(PageToken(user, page, now), expectedVersion: null, cancellationToken).ConfigureAwait(false));
         }
@@ -443,7 +449,8 @@ internal sealed class GraphTokenManager : IGraphTokenManager, IDisposable
         {
             await foreach (var page in Client.GetPageTokensAsync(ownerId, owner.Value, cancellationToken).ConfigureAwait(false))
             {
-                if (page.Id == current.Key.SubjectId)
+                // Listed without a token: the owner no longer gets one for this page, which only a new login can change.
+                if (page.Id == current.Key.SubjectId && page.HasAccessToken)
                 {
                     return PageToken(owner, page, now) with { MachineId = current.MachineId };
                 }

@@ -14,19 +14,39 @@ internal interface IGraphPayload
     string? MissingField { get; }
 }
 
+/// <summary>
+/// The answer of an operation that spends nothing (<c>fb_exchange_token</c>, <c>client_credentials</c>): strict, so an
+/// unusable <c>access_token</c> or an <c>expires_in</c> outside 1 to <see cref="WireRanges.MaxExpiresInSeconds"/> is a
+/// <see cref="GraphProtocolException"/> that keeps the status (the converters throw, the reader wraps).
+/// </summary>
 internal sealed class TokenPayload : GraphPayloadBase, IGraphPayload
 {
-    [JsonPropertyName("access_token")] public string AccessToken { get; set; } = null!;
+    [JsonPropertyName("access_token"), JsonConverter(typeof(AccessTokenConverter))] public string AccessToken { get; set; } = null!;
     [JsonPropertyName("token_type")] public string? TokenType { get; set; }
-    [JsonPropertyName("expires_in")] public long? ExpiresIn { get; set; }
+    [JsonPropertyName("expires_in"), JsonConverter(typeof(ExpiresInConverter))] public long? ExpiresIn { get; set; }
     [JsonPropertyName("machine_id")] public string? MachineId { get; set; }
+
+    public string? MissingField => AccessToken is null ? "access_token" : null;
+}
+
+/// <summary>
+/// The answer of an operation that spent a single-use code (<c>ExchangeCode</c>, <c>RedeemClientCode</c>): the code is gone,
+/// so only an unusable <c>access_token</c> fails; every other field is read as whatever Graph sent and normalised by the
+/// client, which logs what it changed.
+/// </summary>
+internal sealed class SingleUseTokenPayload : GraphPayloadBase, IGraphPayload
+{
+    [JsonPropertyName("access_token"), JsonConverter(typeof(AccessTokenConverter))] public string AccessToken { get; set; } = null!;
+    [JsonPropertyName("token_type")] public WireString TokenType { get; set; }
+    [JsonPropertyName("expires_in")] public WireInteger ExpiresIn { get; set; }
+    [JsonPropertyName("machine_id")] public WireString MachineId { get; set; }
 
     public string? MissingField => AccessToken is null ? "access_token" : null;
 }
 
 internal sealed class ClientCodePayload : GraphPayloadBase, IGraphPayload
 {
-    [JsonPropertyName("code")] public string Code { get; set; } = null!;
+    [JsonPropertyName("code"), JsonConverter(typeof(CodeConverter))] public string Code { get; set; } = null!;
     [JsonPropertyName("machine_id")] public string? MachineId { get; set; }
 
     public string? MissingField => Code is null ? "code" : null;
@@ -34,7 +54,8 @@ internal sealed class ClientCodePayload : GraphPayloadBase, IGraphPayload
 
 internal sealed class AccountsPayload : GraphPayloadBase, IGraphPayload
 {
-    [JsonPropertyName("data")] public List<PagePayload> Data { get; set; } = null!;
+    /// <summary>The pages; Graph has been seen to send <c>null</c> entries, which the client skips.</summary>
+    [JsonPropertyName("data")] public List<PagePayload?> Data { get; set; } = null!;
     [JsonPropertyName("paging")] public PagingPayload? Paging { get; set; }
 
     public string? MissingField => Data is null ? "data" : null;
@@ -42,18 +63,18 @@ internal sealed class AccountsPayload : GraphPayloadBase, IGraphPayload
 
 internal sealed class PagePayload
 {
-    // Not `required`: checked by PayloadMapper, which keeps the hot 100-pages-per-response path lean.
-    [JsonPropertyName("id")] public string? Id { get; set; }
+    // Not `required`: checked by PayloadMapper, which skips an entry it cannot use instead of failing the whole list.
+    [JsonPropertyName("id"), JsonConverter(typeof(GraphIdConverter))] public string? Id { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("access_token")] public string? AccessToken { get; set; }
     [JsonPropertyName("category")] public string? Category { get; set; }
-    [JsonPropertyName("category_list")] public List<CategoryPayload>? CategoryList { get; set; }
-    [JsonPropertyName("tasks")] public List<string>? Tasks { get; set; }
+    [JsonPropertyName("category_list")] public List<CategoryPayload?>? CategoryList { get; set; }
+    [JsonPropertyName("tasks")] public List<string?>? Tasks { get; set; }
 }
 
 internal sealed class CategoryPayload
 {
-    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("id"), JsonConverter(typeof(GraphIdConverter))] public string? Id { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
 }
 
@@ -79,26 +100,34 @@ internal sealed class DebugTokenEnvelope : GraphPayloadBase, IGraphPayload
 
 internal sealed class DebugTokenPayload
 {
-    [JsonPropertyName("app_id")] public string? AppId { get; set; }
+    [JsonPropertyName("app_id"), JsonConverter(typeof(GraphIdConverter))] public string? AppId { get; set; }
     [JsonPropertyName("type")] public string? Type { get; set; }
     [JsonPropertyName("application")] public string? Application { get; set; }
-    [JsonPropertyName("data_access_expires_at")] public long? DataAccessExpiresAt { get; set; }
-    [JsonPropertyName("expires_at")] public long? ExpiresAt { get; set; }
+    [JsonPropertyName("data_access_expires_at"), JsonConverter(typeof(UnixSecondsConverter))] public long? DataAccessExpiresAt { get; set; }
+    [JsonPropertyName("expires_at"), JsonConverter(typeof(UnixSecondsConverter))] public long? ExpiresAt { get; set; }
     [JsonPropertyName("is_valid")] public bool? IsValidField { get; set; }
 
     public bool IsValid => IsValidField == true;
-    [JsonPropertyName("issued_at")] public long? IssuedAt { get; set; }
-    [JsonPropertyName("scopes")] public List<string>? Scopes { get; set; }
-    [JsonPropertyName("granular_scopes")] public List<GranularScopePayload>? GranularScopes { get; set; }
-    [JsonPropertyName("user_id")] public string? UserId { get; set; }
-    [JsonPropertyName("profile_id")] public string? ProfileId { get; set; }
+    [JsonPropertyName("issued_at"), JsonConverter(typeof(UnixSecondsConverter))] public long? IssuedAt { get; set; }
+    [JsonPropertyName("metadata")] public DebugMetadataPayload? Metadata { get; set; }
+    [JsonPropertyName("scopes")] public List<string?>? Scopes { get; set; }
+    [JsonPropertyName("granular_scopes")] public List<GranularScopePayload?>? GranularScopes { get; set; }
+    [JsonPropertyName("user_id"), JsonConverter(typeof(GraphIdConverter))] public string? UserId { get; set; }
+    [JsonPropertyName("profile_id"), JsonConverter(typeof(GraphIdConverter))] public string? ProfileId { get; set; }
     [JsonPropertyName("error")] public DebugErrorPayload? Error { get; set; }
+}
+
+/// <summary><c>debug_token</c>'s <c>metadata</c>; other fields are ignored, and a value that is not a string reads as absent.</summary>
+internal sealed class DebugMetadataPayload
+{
+    [JsonPropertyName("auth_type")] public WireString AuthType { get; set; }
+    [JsonPropertyName("sso")] public WireString Sso { get; set; }
 }
 
 internal sealed class GranularScopePayload
 {
-    [JsonPropertyName("scope")] public string Scope { get; set; } = string.Empty;
-    [JsonPropertyName("target_ids")] public List<string>? TargetIds { get; set; }
+    [JsonPropertyName("scope")] public string? Scope { get; set; }
+    [JsonPropertyName("target_ids")] public List<string?>? TargetIds { get; set; }
 }
 
 internal sealed class DebugErrorPayload
@@ -152,6 +181,7 @@ internal sealed class AdAccountUsagePayload
 
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(TokenPayload))]
+[JsonSerializable(typeof(SingleUseTokenPayload))]
 [JsonSerializable(typeof(ClientCodePayload))]
 [JsonSerializable(typeof(AccountsPayload))]
 [JsonSerializable(typeof(DebugTokenEnvelope))]
