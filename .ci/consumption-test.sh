@@ -95,17 +95,20 @@ echo "consumption test: $(grep '^in-memory flow' "$work/app.log") ($((SECONDS - 
 # 4. The tool, installed from the folder, against the app's emulator on loopback.
 dotnet tool install --tool-path "$work/tools" --add-source artifacts/packages FbTokens.Cli --version "$version" >"$work/tool.log" 2>&1 \
   || { cat "$work/tool.log" >&2; fail "dotnet tool install FbTokens.Cli failed"; }
-debug_args=(debug "$token" --graph-url "$graph_url" --app-id "$app_id" --app-secret "$app_secret")
+# The app secret never goes on the command line: the environment for one run, a pipe for the other.
+debug_args=(debug "$token" --graph-url "$graph_url" --app-id "$app_id")
 set +e
-"$work/tools/fbtokens" "${debug_args[@]}" >"$work/debug.txt" 2>&1; text_rc=$?
-"$work/tools/fbtokens" "${debug_args[@]}" --json >"$work/debug.json" 2>&1; json_rc=$?
+FbTokens__AppSecret="$app_secret" "$work/tools/fbtokens" "${debug_args[@]}" >"$work/debug.txt" 2>&1; text_rc=$?
+printf %s "$app_secret" | "$work/tools/fbtokens" "${debug_args[@]}" --app-secret-stdin --json >"$work/debug.json" 2>&1; json_rc=$?
+"$work/tools/fbtokens" "${debug_args[@]}" --app-secret "$app_secret" >"$work/refused.txt" 2>&1; refused_rc=$?
 set -e
 [ "$text_rc" -eq 0 ] || { cat "$work/debug.txt" >&2; fail "fbtokens debug exited with $text_rc"; }
 [ "$json_rc" -eq 0 ] || { cat "$work/debug.json" >&2; fail "fbtokens debug --json exited with $json_rc"; }
 grep -Eq '^Valid +True' "$work/debug.txt" || { cat "$work/debug.txt" >&2; fail "fbtokens debug did not report a valid token"; }
 grep -q "\"isValid\":true" "$work/debug.json" && grep -q "\"userId\":\"$user_id\"" "$work/debug.json" \
   || { cat "$work/debug.json" >&2; fail "fbtokens debug --json did not report the test user's valid token"; }
-if grep -qF -e "$app_secret" -e "$token" "$work/debug.txt" "$work/debug.json"; then fail "fbtokens printed the app secret or the token"; fi
+[ "$refused_rc" -eq 2 ] || { cat "$work/refused.txt" >&2; fail "fbtokens debug --app-secret exited with $refused_rc, not 2"; }
+if grep -qF -e "$app_secret" -e "$token" "$work/debug.txt" "$work/debug.json" "$work/refused.txt"; then fail "fbtokens printed the app secret or the token"; fi
 echo "consumption test: fbtokens $version debug → valid USER token of $user_id"
 
 touch "$work/stop"

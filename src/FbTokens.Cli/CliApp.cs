@@ -24,6 +24,13 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(stderr);
         var commands = new CliCommands(stdout, stderr, host ?? CliHost.Default);
         var parseResult = commands.Root.Parse(args);
+        if (commands.AppSecretRefusal(parseResult) is { } refusal)
+        {
+            // Alone and first: the command line is wrong whatever else it holds, and a parse error could quote the value.
+            await stderr.WriteLineAsync("fbtokens: " + refusal).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors)

@@ -51,7 +51,8 @@ internal sealed partial class CliCommands
                     output.Field("User token", user.AccessToken);
                     output.Field("Long-lived token", longLived);
                     output.Line();
-                    output.Line(string.Create(CultureInfo.InvariantCulture, $"Try: fbtokens debug {user.AccessToken} --graph-url {baseAddress.AbsoluteUri} --app-id {app.AppId} --app-secret {app.AppSecret}"));
+                    // The secret in the environment, as a real one should be: never an option value, which shell history keeps.
+                    output.Line(string.Create(CultureInfo.InvariantCulture, $"Try: FbTokens__AppSecret={app.AppSecret} fbtokens debug {user.AccessToken} --graph-url {baseAddress.AbsoluteUri} --app-id {app.AppId}"));
                     output.Line("Press Ctrl+C to stop.");
                 }
 

@@ -13,23 +13,32 @@ internal sealed partial class CliCommands
         new(_stdout, _stderr, parse.GetValue(_json), parse.GetValue(_showTokens), parse.GetValue(_verbose));
 
     /// <summary>Sets an action that gets FbTokens services; every failure becomes one line on stderr and an exit code.</summary>
-    private void SetGraphAction(Command command, bool needsSecret, Func<CommandCall, GraphSession, Task<int>> body) =>
+    /// <remarks>A command that needs the app secret gets <c>--app-secret-stdin</c>.</remarks>
+    private void SetGraphAction(Command command, bool needsSecret, Func<CommandCall, GraphSession, Task<int>> body)
+    {
+        var secretFromStdin = needsSecret ? AddAppSecretStdinOption(command) : null;
         SetAction(command, async call =>
         {
-            var settings = new GlobalSettings(call.Parse.GetValue(_appId), call.Parse.GetValue(_appSecret), call.Parse.GetValue(_graphUrl), call.Parse.GetValue(_graphVersion));
+            string? secret = null;
+            if (secretFromStdin is not null && call.Parse.GetValue(secretFromStdin))
+            {
+                secret = await AppSecretInput.ReadAsync(_host.StandardInput, _stderr, call.CancellationToken).ConfigureAwait(false);
+                call.Output.Hide(secret);
+            }
+
+            var settings = new GlobalSettings(call.Parse.GetValue(_appId), secret, call.Parse.GetValue(_graphUrl), call.Parse.GetValue(_graphVersion));
             var session = GraphSession.Open(settings, _host, call.Output, needsSecret);
             await using (session.ConfigureAwait(false))
             {
                 return await body(call, session).ConfigureAwait(false);
             }
         });
+    }
 
     private void SetAction(Command command, Func<CommandCall, Task<int>> body) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = CreateOutput(parse);
-            // The secret given as an option is hidden even when the command fails before reading the settings.
-            output.Hide(parse.GetValue(_appSecret));
             try
             {
                 return await body(new CommandCall(parse, output, cancellationToken)).ConfigureAwait(false);

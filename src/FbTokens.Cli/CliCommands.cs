@@ -15,7 +15,6 @@ internal sealed partial class CliCommands
     private readonly CliHost _host;
 
     private readonly Option<string?> _appId = new("--app-id") { Description = "The numeric app id (else FbTokens__AppId or user secrets FbTokens:AppId).", Recursive = true };
-    private readonly Option<string?> _appSecret = new("--app-secret") { Description = "The app secret (else FbTokens__AppSecret or user secrets FbTokens:AppSecret). Never printed.", Recursive = true };
     private readonly Option<string?> _graphUrl = new("--graph-url") { Description = "The Graph base address, e.g. the emulator's http://127.0.0.1:5000/ (default https://graph.facebook.com/).", Recursive = true };
     private readonly Option<string?> _graphVersion = new("--graph-version") { Description = "The Graph API version, vNN.N (default " + FbTokensOptions.DefaultGraphApiVersion + ").", Recursive = true };
     private readonly Option<bool> _json = new("--json") { Description = "Print machine-readable JSON (one object per line).", Recursive = true };
@@ -29,7 +28,8 @@ internal sealed partial class CliCommands
         _host = host;
         // A plain command named "fbtokens", not RootCommand, whose name is the running executable's ("FbTokens.Cli",
         // "dotnet" or "testhost"): help shows "fbtokens ..." however the tool is started.
-        Root = new Command("fbtokens", "fbtokens: inspect, exchange and mint Facebook Graph API tokens, build Login URLs, and run a local Graph token emulator.")
+        Root = new Command("fbtokens", "fbtokens: inspect, exchange and mint Facebook Graph API tokens, build Login URLs, and run a local Graph token emulator. "
+            + "Commands that need the app secret read it from FbTokens__AppSecret, user secrets FbTokens:AppSecret or --app-secret-stdin, never from the command line.")
         {
             new HelpOption(), new VersionOption(), _appId, _appSecret, _graphUrl, _graphVersion, _json, _showTokens, _verbose,
             DebugCommand(), ExchangeCommand(), PagesCommand(), ClientCodeCommand(), RedeemCommand(), AppTokenCommand(), LoginUrlCommand(), EmulatorCommand(),

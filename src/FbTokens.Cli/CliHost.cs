@@ -2,7 +2,7 @@ namespace FbTokens.Cli;
 
 /// <summary>
 /// What the tool takes from its surroundings, so that tests can run it in-process: the HTTP handler, the environment,
-/// user secrets, the clock and the local time zone. <see cref="Default"/> is the real process.
+/// standard input, user secrets, the clock and the local time zone. <see cref="Default"/> is the real process.
 /// </summary>
 internal sealed class CliHost
 {
@@ -14,6 +14,9 @@ internal sealed class CliHost
 
     /// <summary>Environment variables to read settings from (<c>FbTokens__AppId</c>, …); null reads the process environment.</summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+
+    /// <summary>Standard input, read by <c>--app-secret-stdin</c>; null reads the console (without echo from a terminal).</summary>
+    public TextReader? StandardInput { get; init; }
 
     /// <summary>Whether to read user secrets (<c>dotnet user-secrets</c> with the tool's UserSecretsId).</summary>
     public bool UseUserSecrets { get; init; } = true;

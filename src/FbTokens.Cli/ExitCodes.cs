@@ -9,7 +9,10 @@ internal static class ExitCodes
     /// <summary>Something unexpected failed (a bug): the message says what.</summary>
     public const int Unexpected = 1;
 
-    /// <summary>Bad arguments or settings: unknown command or option, missing argument, malformed URI, missing app id or secret.</summary>
+    /// <summary>
+    /// Bad arguments or settings: unknown command or option, missing argument, malformed URI, missing app id or secret,
+    /// an app secret on the command line (<c>--app-secret</c>), nothing on standard input for <c>--app-secret-stdin</c>.
+    /// </summary>
     public const int Usage = 2;
 
     /// <summary>The token is invalid or expired (a <see cref="GraphAuthException"/>, or <c>debug</c> reporting <c>is_valid: false</c>).</summary>

@@ -4,20 +4,22 @@ using Microsoft.Extensions.Options;
 
 namespace FbTokens.Cli;
 
-/// <summary>The settings every command shares, from options, environment and user secrets.</summary>
+/// <summary>The settings every command shares, from options (the secret: standard input), environment and user secrets.</summary>
 /// <param name="AppId">From <c>--app-id</c>.</param>
-/// <param name="AppSecret">From <c>--app-secret</c>.</param>
+/// <param name="AppSecret">From <c>--app-secret-stdin</c>; null when not asked for (the environment or user secrets may hold it).</param>
 /// <param name="GraphUrl">From <c>--graph-url</c>.</param>
 /// <param name="GraphVersion">From <c>--graph-version</c>.</param>
 internal sealed record GlobalSettings(string? AppId, string? AppSecret, string? GraphUrl, string? GraphVersion);
 
 /// <summary>
-/// One command's FbTokens services: configuration (user secrets, then environment, then options, the later winning),
+/// One command's FbTokens services: configuration (user secrets, then environment, then options and the secret read by
+/// <c>--app-secret-stdin</c>, the later winning),
 /// <see cref="IGraphTokenClient"/> and <see cref="IFacebookLoginUrlBuilder"/>, built as an app would build them.
 /// </summary>
 internal sealed class GraphSession : IAsyncDisposable
 {
-    private const string SettingsHint = "pass --app-id/--app-secret, set FbTokens__AppId/FbTokens__AppSecret, or use 'dotnet user-secrets'";
+    // Only the app id: login-url and redeem need no secret, so this hint must not suggest one.
+    private const string AppIdHint = "pass --app-id, set FbTokens__AppId, or store FbTokens:AppId in user secrets ('dotnet user-secrets')";
     private readonly ServiceProvider _provider;
 
     private GraphSession(ServiceProvider provider, FbTokensOptions options)
@@ -78,7 +80,7 @@ internal sealed class GraphSession : IAsyncDisposable
         }
         catch (OptionsValidationException ex) when (ex.Failures.Any(f => f.StartsWith("FbTokens:AppId is required", StringComparison.Ordinal)))
         {
-            throw new CliUsageException("the app id is missing: " + SettingsHint + ".");
+            throw new CliUsageException("the app id is missing: " + AppIdHint + ".");
         }
         catch (InvalidOperationException ex)
         {
@@ -88,7 +90,7 @@ internal sealed class GraphSession : IAsyncDisposable
 
         if (needsSecret && string.IsNullOrEmpty(options.AppSecret))
         {
-            throw new CliUsageException("this command needs the app secret: " + SettingsHint + ".");
+            throw new CliUsageException("this command needs the app secret: " + CliCommands.AppSecretSources + ".");
         }
 
         return options;

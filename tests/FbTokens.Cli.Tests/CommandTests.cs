@@ -246,28 +246,102 @@ public sealed class CommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Options_override_the_environment()
+    public async Task The_app_secret_is_read_from_the_environment_and_never_printed()
     {
         var user = _cli.Emulator.CreateTestUser();
-        _cli.Environment["FbTokens__AppSecret"] = "wrong-secret-from-environment";
 
-        var fromEnvironment = await _cli.RunAsync("debug", user.AccessToken);
-        var fromOptions = await _cli.RunAsync("debug", user.AccessToken, "--app-secret", _cli.AppSecret);
+        var result = await _cli.RunAsync("debug", user.AccessToken, "--verbose", "--show-tokens");
 
-        Assert.NotEqual(0, fromEnvironment.ExitCode);
-        Assert.DoesNotContain("wrong-secret-from-environment", fromEnvironment.Output, StringComparison.Ordinal);
-        Assert.True(fromOptions.ExitCode == 0, fromOptions.ToString());
-        Assert.DoesNotContain(_cli.AppSecret, fromOptions.Output, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(_cli.AppSecret, result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\nsecond line, not read\n")]
+    public async Task The_app_secret_is_read_from_one_line_of_stdin_without_its_line_break(string after)
+    {
+        var user = _cli.Emulator.CreateTestUser();
+        _cli.Environment.Remove("FbTokens__AppSecret");
+        _cli.StandardInput = _cli.AppSecret + after;
+
+        var text = await _cli.RunAsync("debug", user.AccessToken, "--app-secret-stdin");
+        // {app-id}|{app-secret} is a valid app token: the secret read from stdin is scrubbed like any other.
+        var json = await _cli.RunAsync("debug", _cli.Emulator.DefaultApp.AppAccessToken, "--app-secret-stdin", "--json", "--show-tokens");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Contains("Valid                 True", text.Stdout, StringComparison.Ordinal);
+        Assert.Equal(_cli.Emulator.DefaultApp.AppId + "|***", json.Json().GetProperty("token").GetString());
+        Assert.DoesNotContain(_cli.AppSecret, text.Output + json.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Settings_come_from_options_alone()
+    public async Task Stdin_wins_over_the_environment()
+    {
+        var user = _cli.Emulator.CreateTestUser();
+        _cli.Environment["FbTokens__AppSecret"] = "wrong-secret-from-environment";
+        _cli.StandardInput = _cli.AppSecret + "\n";
+
+        var fromEnvironment = await _cli.RunAsync("debug", user.AccessToken);
+        var fromStdin = await _cli.RunAsync("debug", user.AccessToken, "--app-secret-stdin");
+
+        Assert.NotEqual(0, fromEnvironment.ExitCode);
+        Assert.DoesNotContain("wrong-secret-from-environment", fromEnvironment.Output, StringComparison.Ordinal);
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.ToString());
+        Assert.DoesNotContain(_cli.AppSecret, fromStdin.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdin_is_read_only_when_asked_for()
+    {
+        var user = _cli.Emulator.CreateTestUser();
+        _cli.StandardInput = "wrong-secret-on-stdin\n";
+
+        var result = await _cli.RunAsync("debug", user.AccessToken);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("\r\nthe secret on the second line\n")]
+    public async Task An_empty_stdin_is_a_usage_error_even_with_a_secret_in_the_environment(string input)
+    {
+        _cli.StandardInput = input;
+
+        var result = await _cli.RunAsync("app-token", "--app-secret-stdin");
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.StartsWith("fbtokens: --app-secret-stdin: standard input held no app secret", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, _cli.Emulator.GetCallCount(GraphEndpoint.AccessToken));
+    }
+
+    [Fact]
+    public async Task An_endless_first_line_on_stdin_is_refused_without_printing_it()
+    {
+        var input = new string('s', AppSecretInput.MaxLength + 1);
+        _cli.StandardInput = input;
+
+        var result = await _cli.RunAsync("app-token", "--app-secret-stdin", "--verbose");
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains("longer than 1024 characters", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(input[..40], result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_come_from_options_and_stdin_alone()
     {
         var user = _cli.Emulator.CreateTestUser();
         _cli.Environment.Clear();
         _cli.Environment["FbTokens__Resilience__MaxRetryAttempts"] = "0";
+        _cli.StandardInput = _cli.AppSecret;
 
-        var result = await _cli.RunAsync("debug", user.AccessToken, "--app-id", _cli.Emulator.DefaultApp.AppId, "--app-secret", _cli.AppSecret);
+        var result = await _cli.RunAsync("debug", user.AccessToken, "--app-id", _cli.Emulator.DefaultApp.AppId, "--app-secret-stdin");
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

@@ -122,11 +122,28 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task Verbose_adds_the_exception_details_but_never_the_secret()
     {
-        var result = await _cli.RunOverNetworkAsync("app-token", "--graph-url", ClosedPort.Url(), "--verbose", "--app-secret", _cli.AppSecret);
+        var result = await _cli.RunOverNetworkAsync("app-token", "--graph-url", ClosedPort.Url(), "--verbose");
 
         Assert.Equal(ExitCodes.Network, result.ExitCode);
         Assert.Contains("   at ", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(_cli.AppSecret, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_app_secret_on_the_command_line_exits_2_the_usage_code_before_any_call()
+    {
+        var user = _cli.Emulator.CreateTestUser();
+
+        var text = await _cli.RunAsync("debug", user.AccessToken, "--app-secret", _cli.AppSecret);
+        var json = await _cli.RunAsync("debug", user.AccessToken, "--json", "--verbose", "--app-secret", _cli.AppSecret);
+
+        Assert.Equal(2, ExitCodes.Usage);
+        Assert.Equal(ExitCodes.Usage, text.ExitCode);
+        Assert.Equal(ExitCodes.Usage, json.ExitCode);
+        AssertOneCleanErrorLine(text);
+        AssertOneCleanErrorLine(json);
+        Assert.DoesNotContain(_cli.AppSecret, text.Output + json.Output, StringComparison.Ordinal);
+        Assert.Equal(0, _cli.Emulator.GetCallCount(GraphEndpoint.DebugToken));
     }
 
     [Fact]

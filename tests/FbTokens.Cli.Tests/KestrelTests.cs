@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FbTokens.Cli.Tests.Framework;
 using FbTokens.Testing;
 
@@ -96,14 +97,22 @@ public sealed class KestrelTests : IAsyncLifetime
         var running = CliApp.RunAsync(["emulator"], stdout, TextWriter.Null, host, stop.Token);
 
         await stdout.Matched.WaitAsync(TimeSpan.FromSeconds(30));
+        var text = stdout.ToString();
+        // The example teaches the environment variable, never a secret as an option value; and it works as printed.
+        var example = Regex.Match(text, @"^Try: FbTokens__AppSecret=(\S+) fbtokens (debug EAA\S+ .*?)\r?$", RegexOptions.Multiline);
+        Assert.True(example.Success, text);
+        _cli.Environment.Clear();
+        _cli.Environment["FbTokens__AppSecret"] = example.Groups[1].Value;
+        var debug = await _cli.RunOverNetworkAsync(example.Groups[2].Value.Split(' '));
         await stop.CancelAsync();
         Assert.Equal(0, await running.WaitAsync(TimeSpan.FromSeconds(30)));
 
-        var text = stdout.ToString();
         Assert.Matches(@"Graph emulator\s+http://127\.0\.0\.1:\d+/", text);
         Assert.Matches(@"App ID\s+\d+", text);
         Assert.Matches(@"App secret\s+\S+", text);
         Assert.Matches(@"User token\s+EAA", text);
-        Assert.Contains("Try: fbtokens debug EAA", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("--app-secret", text, StringComparison.Ordinal);
+        Assert.True(debug.ExitCode == 0, debug.ToString());
+        Assert.Contains("Valid                 True", debug.Stdout, StringComparison.Ordinal);
     }
 }

@@ -24,7 +24,12 @@ public sealed class ProcessTests : IAsyncLifetime
         }
     }
 
-    private async Task<CliResult> RunAsync(bool withSecret, params string[] args)
+    private Task<CliResult> RunAsync(bool withSecret, params string[] args) => RunProcessAsync(withSecret, stdin: null, args);
+
+    /// <summary>Runs without the secret in the environment, with <paramref name="stdin"/> piped in.</summary>
+    private Task<CliResult> RunWithStdinAsync(string stdin, params string[] args) => RunProcessAsync(withSecret: false, stdin, args);
+
+    private async Task<CliResult> RunProcessAsync(bool withSecret, string? stdin, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -54,6 +59,12 @@ public sealed class ProcessTests : IAsyncLifetime
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         using var process = Process.Start(start)!;
+        // A pipe, as in printf %s "$SECRET" | fbtokens ...: no terminal, no echo.
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -62,7 +73,7 @@ public sealed class ProcessTests : IAsyncLifetime
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    private Task<CliResult> RunAsync(params string[] args) => RunAsync(withSecret: true, args);
+    private Task<CliResult> RunAsync(params string[] args) => RunProcessAsync(withSecret: true, stdin: null, args);
 
     [Fact]
     public async Task Debug_json_from_a_real_process()
@@ -114,6 +125,35 @@ public sealed class ProcessTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("https://www.facebook.com/v24.0/dialog/oauth?client_id=" + _emulator.DefaultApp.AppId, result.Json().GetProperty("url").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_app_secret_piped_to_stdin_is_used_and_never_printed()
+    {
+        var user = _emulator.CreateTestUser();
+
+        var result = await RunWithStdinAsync(_emulator.DefaultApp.AppSecret, "debug", user.AccessToken, "--graph-url", _url, "--app-secret-stdin", "--json");
+        var withNewline = await RunWithStdinAsync(_emulator.DefaultApp.AppSecret + "\n", "app-token", "--graph-url", _url, "--app-secret-stdin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.Json().GetProperty("isValid").GetBoolean());
+        Assert.True(withNewline.ExitCode == 0, withNewline.ToString());
+        Assert.Empty(result.Stderr + withNewline.Stderr);
+        Assert.DoesNotContain(_emulator.DefaultApp.AppSecret, result.Output + withNewline.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_app_secret_on_the_command_line_exits_2_without_echoing_it()
+    {
+        var user = _emulator.CreateTestUser();
+
+        var result = await RunAsync(false, "debug", user.AccessToken, "--graph-url", _url, "--app-secret", _emulator.DefaultApp.AppSecret);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--app-secret is not accepted on the command line", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--app-secret-stdin", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(_emulator.DefaultApp.AppSecret, result.Output, StringComparison.Ordinal);
+        Assert.Equal(0, _emulator.GetCallCount(GraphEndpoint.DebugToken));
     }
 
     [Fact]

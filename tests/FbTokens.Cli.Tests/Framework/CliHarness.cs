@@ -28,6 +28,9 @@ public sealed class CliHarness : IAsyncDisposable
 
     public string AppSecret => Emulator.DefaultApp.AppSecret;
 
+    /// <summary>What the next runs read on standard input; null is an empty one.</summary>
+    public string? StandardInput { get; set; }
+
     /// <summary>Runs against the emulator's in-memory handler.</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunWithAsync(Emulator.CreateHttpMessageHandler, args);
 
@@ -38,8 +41,10 @@ public sealed class CliHarness : IAsyncDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
+        using var stdin = new StringReader(StandardInput ?? string.Empty);
         var host = new CliHost
         {
+            StandardInput = stdin,
             CreatePrimaryHandler = handler,
             Environment = Environment,
             UseUserSecrets = false,
