@@ -21,6 +21,20 @@ public sealed class FuzzCorpusTests
         }
     }
 
+    public static TheoryData<string> Operations => new(FuzzOperations.All.Select(o => o.Name));
+
+    /// <summary>The harness itself: Graph's own well-formed answer (served for the odd call too) breaks no check.</summary>
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task A_well_formed_answer_passes_every_check(string operation)
+    {
+        using var normal = FuzzOperations.Get(operation).Normal();
+        var body = await normal.Content.ReadAsStringAsync();
+        var input = new FuzzInput(operation, 200, [new("Content-Type", "application/json; charset=UTF-8"), new("X-App-Usage", "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25}"), new("x-fb-trace-id", "AWx1b2C3d4E")], FuzzBody.Of(body));
+
+        Assert.Null(await FuzzRunner.RunAsync(input));
+    }
+
     [Fact]
     public void The_corpus_is_there_and_every_file_reads()
     {
