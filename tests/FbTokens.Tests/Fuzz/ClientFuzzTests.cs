@@ -20,7 +20,7 @@ public sealed class FuzzTestGroup
 public sealed class ClientFuzzTests
 {
     /// <summary>Per operation: the Fuzz folder runs in well under 30 s on two cores.</summary>
-    private const long Iterations = 120;
+    private const long Iterations = 100;
 
     public static TheoryData<string> Operations => new(FuzzOperations.All.Select(o => o.Name));
 
