@@ -74,11 +74,11 @@ internal sealed class GraphTokenClient : IGraphTokenClient
 
     private async IAsyncEnumerable<PageTokenResponse> EnumeratePageTokensAsync(string userId, string userAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pager = new PageTokenPager(_options.GraphBaseAddress, _options.Limits);
         var pageSize = _options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var request = NewAccountsRequest(userId, userAccessToken)
             .Add("fields", PageFields)
             .Add("limit", pageSize);
+        var pager = new PageTokenPager(_options.GraphBaseAddress, _options.Limits, _logger, request.Operation, request.Endpoint);
         var page = await SendAsync(request, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
 
         while (true)

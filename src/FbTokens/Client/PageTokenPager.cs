@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace FbTokens.Internal;
 
@@ -17,7 +18,7 @@ namespace FbTokens.Internal;
 /// empty pages in a row, and the links remembered to detect a loop.</item>
 /// </list>
 /// </summary>
-internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits)
+internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits, ILogger logger, string operation, string endpoint)
 {
     /// <summary>
     /// The query parameters Graph's paging links use: cursor-based (<c>after</c>, <c>before</c>, <c>limit</c>),
@@ -50,14 +51,14 @@ internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits)
         if (!Uri.TryCreate(paging.Next, UriKind.Absolute, out var candidate) || !IsOnGraphHost(candidate))
         {
             // The link itself may carry the token: it is never put in the message.
-            throw Stop("Graph's paging.next points outside the configured Graph base address; it was not followed.");
+            throw Stop("the next link left the Graph host", "Graph's paging.next points outside the configured Graph base address; it was not followed.");
         }
 
         if (_emptyInRow >= limits.MaxConsecutiveEmptyPages)
         {
             // Graph may send an empty page with a next link (privacy filtering), so a few are followed; past the
             // bound the list cannot be told complete, and ending quietly would pass a partial list off as whole.
-            throw Stop(string.Create(CultureInfo.InvariantCulture,
+            throw Stop("FbTokens:Limits:MaxConsecutiveEmptyPages was reached", string.Create(CultureInfo.InvariantCulture,
                 $"Graph sent {_emptyInRow} empty pages in a row, the last still with a next link; paging stopped at FbTokens:Limits:MaxConsecutiveEmptyPages ({limits.MaxConsecutiveEmptyPages}) and the list may be incomplete."));
         }
 
@@ -66,18 +67,18 @@ internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits)
         var cursor = paging.Cursors?.After is { Length: > 0 } after ? Fingerprint("cursor", after) : null;
         if (_seenLinks.Contains(link) || (cursor is not null && _seenCursors.Contains(cursor)))
         {
-            throw Stop("Graph's paging.next repeats a page already read (the same link or cursor); paging stopped to avoid a loop.");
+            throw Stop("the next link repeated a page", "Graph's paging.next repeats a page already read (the same link or cursor); paging stopped to avoid a loop.");
         }
 
         if (_pages >= limits.MaxPages)
         {
-            throw Stop(string.Create(CultureInfo.InvariantCulture,
+            throw Stop("FbTokens:Limits:MaxPages was reached", string.Create(CultureInfo.InvariantCulture,
                 $"Graph's paging went on past FbTokens:Limits:MaxPages ({limits.MaxPages} pages); paging stopped and the list may be incomplete."));
         }
 
         if (_seenLinks.Count >= limits.MaxSeenPageLinks)
         {
-            throw Stop(string.Create(CultureInfo.InvariantCulture,
+            throw Stop("FbTokens:Limits:MaxSeenPageLinks was reached", string.Create(CultureInfo.InvariantCulture,
                 $"Graph's paging went on past FbTokens:Limits:MaxSeenPageLinks ({limits.MaxSeenPageLinks} links remembered to detect loops); paging stopped and the list may be incomplete."));
         }
 
@@ -90,7 +91,12 @@ internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits)
         return true;
     }
 
-    private static GraphProtocolException Stop(string message) => new(message, HttpStatusCode.OK);
+    /// <summary>Logs which rule stopped paging (a fixed phrase, never the link) and builds the error to throw.</summary>
+    private GraphProtocolException Stop(string reason, string message)
+    {
+        Log.PagingStopped(logger, operation, endpoint, _pages, reason);
+        return new GraphProtocolException(message, HttpStatusCode.OK);
+    }
 
     private bool IsOnGraphHost(Uri candidate) =>
         string.Equals(candidate.Scheme, graphBase.Scheme, StringComparison.OrdinalIgnoreCase)

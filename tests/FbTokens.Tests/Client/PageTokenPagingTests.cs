@@ -1,5 +1,7 @@
 using System.Net;
 using FbTokens.Tests.Framework;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static FbTokens.Tests.Framework.GraphPayloads;
 
 namespace FbTokens.Tests.Client;
@@ -227,7 +229,8 @@ public sealed class PageTokenPagingTests : IDisposable
     [Fact]
     public async Task Paging_stops_with_a_protocol_error_at_MaxPages()
     {
-        using var host = new GraphTestHost(o => o.Limits.MaxPages = 3);
+        var logs = new CapturingLoggerProvider();
+        using var host = new GraphTestHost(o => o.Limits.MaxPages = 3, fb => fb.Services.AddLogging(l => l.AddProvider(logs)));
         var calls = 0;
         host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
             ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
@@ -239,6 +242,11 @@ public sealed class PageTokenPagingTests : IDisposable
         Assert.Equal(["p1", "p2", "p3"], read);
         Assert.Equal(3, host.Requests.Count);
         Assert.Contains("FbTokens:Limits:MaxPages", error.Message, StringComparison.Ordinal);
+        var stopped = Assert.Single(logs.Entries, e => e.Id.Id == 1050);
+        Assert.Equal(LogLevel.Warning, stopped.Level);
+        Assert.Contains("after 3 page(s) because FbTokens:Limits:MaxPages was reached", stopped.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(LongLivedToken, stopped.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("after=C", stopped.Text, StringComparison.Ordinal);
     }
 
     [Fact]
