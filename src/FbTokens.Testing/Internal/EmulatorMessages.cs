@@ -4,16 +4,23 @@ using System.Text.Json;
 
 namespace FbTokens.Testing.Internal;
 
-/// <summary>A request as both hosts hand it to the engine: method, absolute URL, query and form parameters.</summary>
+/// <summary>
+/// A request as both hosts hand it to the engine: method, absolute URL, query and form parameters, and the token
+/// of its <c>Authorization</c> header, if any.
+/// </summary>
 internal sealed class EmulatorRequest
 {
-    public EmulatorRequest(string method, Uri url, IReadOnlyList<KeyValuePair<string, string>> form)
+    public EmulatorRequest(string method, Uri url, IReadOnlyList<KeyValuePair<string, string>> form, string? authorization = null)
     {
         Method = method;
         Url = url;
         Query = UrlEncoding.Parse(url.Query);
         Form = form;
+        HeaderToken = TokenFromAuthorization(authorization);
     }
+
+    /// <summary>The token of an <c>Authorization: Bearer …</c> or <c>Authorization: OAuth …</c> header; null when absent.</summary>
+    public string? HeaderToken { get; }
 
     public string Method { get; }
 
@@ -23,8 +30,41 @@ internal sealed class EmulatorRequest
 
     public IReadOnlyList<KeyValuePair<string, string>> Form { get; }
 
-    /// <summary>A parameter from the form body, else from the query string (Graph reads both); null when absent.</summary>
-    public string? Get(string name)
+    /// <summary>
+    /// A parameter from the form body, else from the query string (Graph reads both); null when absent. For
+    /// <c>access_token</c>, the <c>Authorization</c> header's token when neither has one, as Graph reads it there too.
+    /// </summary>
+    public string? Get(string name) =>
+        GetParameter(name) ?? (string.Equals(name, "access_token", StringComparison.Ordinal) ? HeaderToken : null);
+
+    /// <summary>
+    /// The caller's token from <c>Authorization: Bearer {token}</c> or <c>Authorization: OAuth {token}</c> (the
+    /// scheme in any case), the two forms Graph accepts; null for any other header.
+    /// </summary>
+    internal static string? TokenFromAuthorization(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0)
+        {
+            return null;
+        }
+
+        var scheme = header[..space];
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("OAuth", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = header[(space + 1)..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+
+    private string? GetParameter(string name)
     {
         foreach (var (key, value) in Form)
         {

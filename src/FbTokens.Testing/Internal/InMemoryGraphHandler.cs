@@ -15,7 +15,8 @@ internal sealed class InMemoryGraphHandler(EmulatorEngine engine) : HttpMessageH
 
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var form = HostAdapter.ParseForm(request.Content?.Headers.ContentType?.MediaType, body);
-        var emulatorRequest = new EmulatorRequest(request.Method.Method, url, form);
+        var authorization = request.Headers.TryGetValues("Authorization", out var values) ? values.FirstOrDefault() : null;
+        var emulatorRequest = new EmulatorRequest(request.Method.Method, url, form, authorization);
         var result = await engine.HandleAsync(emulatorRequest, cancellationToken).ConfigureAwait(false);
         if (result.ResetConnection)
         {

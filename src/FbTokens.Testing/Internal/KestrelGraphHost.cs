@@ -60,7 +60,7 @@ internal sealed class KestrelGraphHost : IAsyncDisposable
         EmulatorResponse result;
         try
         {
-            result = await engine.HandleAsync(new EmulatorRequest(request.Method, url, form), context.RequestAborted).ConfigureAwait(false);
+            result = await engine.HandleAsync(new EmulatorRequest(request.Method, url, form, request.Headers.Authorization.FirstOrDefault()), context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

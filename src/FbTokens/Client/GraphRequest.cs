@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace FbTokens.Internal;
@@ -16,7 +17,8 @@ internal static class GraphRequestOptions
 /// <summary>
 /// One Graph request under construction. Token endpoints (<c>oauth/*</c>) are sent as form-encoded POSTs, the
 /// OAuth convention Graph accepts, so the app secret and codes never appear in a URL; reads stay GET as Graph
-/// documents them, and FbTokens never logs their URLs.
+/// documents them, with the caller's own token in the <c>Authorization</c> header (see <see cref="AddAccessToken"/>),
+/// and FbTokens never logs their URLs.
 /// </summary>
 internal sealed class GraphRequest
 {
@@ -85,6 +87,30 @@ internal sealed class GraphRequest
         return Interlocked.Exchange(ref _bodyTimeout, null);
     }
 
+    private string? _bearer;
+
+    /// <summary>
+    /// Adds the caller's own credential: the user, page, system-user or app token the request acts with. On a GET
+    /// it travels in the <c>Authorization: Bearer</c> header, which Graph accepts for reads as it does the
+    /// <c>access_token</c> parameter, so that it is in no URL a proxy, an access log or a redirect could keep. On a
+    /// POST it goes in the form body as <c>access_token</c>, with the other secrets. Never printed.
+    /// </summary>
+    /// <remarks>
+    /// Only the credential moves: <c>appsecret_proof</c> stays a parameter (Graph reads it only there), and so does a
+    /// token that is the subject of the call rather than its credential, such as <c>debug_token</c>'s <c>input_token</c>.
+    /// </remarks>
+    public GraphRequest AddAccessToken(string token)
+    {
+        if (Method != HttpMethod.Get)
+        {
+            return AddSecret("access_token", token);
+        }
+
+        Sensitive.Add(token);
+        _bearer = token;
+        return this;
+    }
+
     public GraphRequest Add(string name, string value)
     {
         _parameters.Add(new(name, value));
@@ -117,6 +143,10 @@ internal sealed class GraphRequest
             builder.Append(versionedBase).Append(Path);
             AppendQuery(builder, _parameters, first: true);
             message = new HttpRequestMessage(HttpMethod.Get, new Uri(builder.ToString(), UriKind.Absolute));
+            if (_bearer is not null)
+            {
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearer);
+            }
         }
         else
         {
@@ -130,30 +160,17 @@ internal sealed class GraphRequest
         return message;
     }
 
-    /// <summary>Builds a GET for an absolute URL already checked to be on the Graph host (a paging link).</summary>
-    public HttpRequestMessage ToHttpRequestMessage(Uri absoluteUrl, IEnumerable<KeyValuePair<string, string>> keptQuery)
-    {
-        var builder = new StringBuilder(absoluteUrl.GetLeftPart(UriPartial.Path));
-        var first = AppendQuery(builder, keptQuery, first: true);
-        AppendQuery(builder, _parameters, first);
-        var message = new HttpRequestMessage(HttpMethod.Get, new Uri(builder.ToString(), UriKind.Absolute));
-        Tag(message);
-        return message;
-    }
-
     private void Tag(HttpRequestMessage message)
     {
         message.Options.Set(GraphRequestOptions.Request, this);
     }
 
-    private static bool AppendQuery(StringBuilder builder, IEnumerable<KeyValuePair<string, string>> parameters, bool first)
+    private static void AppendQuery(StringBuilder builder, IEnumerable<KeyValuePair<string, string>> parameters, bool first)
     {
         foreach (var (name, value) in parameters)
         {
             builder.Append(first ? '?' : '&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
             first = false;
         }
-
-        return first;
     }
 }

@@ -53,7 +53,7 @@ internal static class GraphResponseReader
         {
             throw ResponseBody.TooLarge(response, request.Operation, string.Empty, "MaxResponseBodyBytes", ResponseBody.LimitsOf(request).MaxResponseBodyBytes, null);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ResponseBody.IsDecodeFailure(ex))
         {
             throw ResponseBody.Undecodable(response, request.Operation, string.Empty, ex);
         }

@@ -75,12 +75,12 @@ internal sealed class GraphTokenClient : IGraphTokenClient
 
     private async IAsyncEnumerable<PageTokenResponse> EnumeratePageTokensAsync(string userId, string userAccessToken, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pager = new PageTokenPager(_options.GraphBaseAddress);
+        var pageSize = _options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var request = NewAccountsRequest(userId, userAccessToken)
             .Add("fields", PageFields)
-            .Add("limit", _options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var message = request.ToHttpRequestMessage(_versionedBase);
-        var page = await SendAsync(request, message, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+            .Add("limit", pageSize);
+        var pager = new PageTokenPager(_options.GraphBaseAddress, _options.Limits, _logger, request.Operation, request.Endpoint);
+        var page = await SendAsync(request, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
 
         while (true)
         {
@@ -92,14 +92,25 @@ internal sealed class GraphTokenClient : IGraphTokenClient
                 }
             }
 
-            if (!pager.TryGetNext(page.Paging, out var nextUrl, out var keptQuery))
+            if (!pager.TryGetNext(page.Data.Count, page.Paging, out var pagingQuery))
             {
                 yield break;
             }
 
+            // The next link is rebuilt, not followed as sent: its paging parameters on this request's own base,
+            // version and path, with this client's token and proof (see PageTokenPager).
             var nextRequest = NewAccountsRequest(userId, userAccessToken);
-            using var nextMessage = nextRequest.ToHttpRequestMessage(nextUrl, keptQuery);
-            page = await SendAsync(nextRequest, nextMessage, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, value) in pagingQuery)
+            {
+                nextRequest.Add(name, value);
+            }
+
+            if (!pagingQuery.Exists(p => p.Key == "fields"))
+            {
+                nextRequest.Add("fields", PageFields);
+            }
+
+            page = await SendAsync(nextRequest, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -149,9 +160,11 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         ArgumentChecks.Credential(inputToken);
         var secret = RequireAppSecret(nameof(DebugTokenAsync));
 
+        // input_token stays a query parameter: it is the token being inspected, not this call's credential. The
+        // credential, the app token, goes in the Authorization header (GraphRequest.AddAccessToken).
         var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
             .AddSecret("input_token", inputToken)
-            .AddSecret("access_token", string.Concat(_options.AppId, "|", secret));
+            .AddAccessToken(string.Concat(_options.AppId, "|", secret));
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
         return PayloadMapper.ToResponse(envelope.Data, request.Sensitive, _logger, request.Operation);
@@ -169,10 +182,13 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return new AccessTokenResponse(payload.AccessToken, payload.TokenType ?? "bearer", expiresIn, expiresAt);
     }
 
-    /// <summary>Adds a user, page or system-user token and, when enabled, its <c>appsecret_proof</c>.</summary>
+    /// <summary>
+    /// Adds a user, page or system-user token (in the Authorization header on a GET, in the form on a POST) and,
+    /// when enabled, its <c>appsecret_proof</c>, which Graph reads only as a parameter.
+    /// </summary>
     private GraphRequest WithUserToken(GraphRequest request, string accessToken)
     {
-        request.AddSecret("access_token", accessToken);
+        request.AddAccessToken(accessToken);
         request.Token = accessToken;
         if (_options.UseAppSecretProof)
         {

@@ -46,7 +46,7 @@ internal static class ResponseBody
                     ?? throw Keep(response, TooLarge(response, operation, "error ", "MaxErrorBodyBytes", limit, null));
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (IsDecodeFailure(ex))
         {
             throw Keep(response, Undecodable(response, operation, "error ", ex));
         }
@@ -74,7 +74,16 @@ internal static class ResponseBody
             response.StatusCode);
     }
 
-    public static GraphProtocolException Undecodable(HttpResponseMessage response, string operation, string kind, InvalidDataException ex)
+    /// <summary>
+    /// Whether <paramref name="ex"/> is a decompression stream refusing a body that does not match its Content-Encoding:
+    /// gzip and deflate throw <see cref="InvalidDataException"/>, Brotli an <see cref="InvalidOperationException"/>. The
+    /// handler has removed the Content-Encoding header by then, so the thrower, not the header, tells.
+    /// </summary>
+    public static bool IsDecodeFailure(Exception ex) =>
+        ex is InvalidDataException
+        || (ex is InvalidOperationException && ex.Source is { } source && source.StartsWith("System.IO.Compression", StringComparison.Ordinal));
+
+    public static GraphProtocolException Undecodable(HttpResponseMessage response, string operation, string kind, Exception ex)
     {
         var encoding = response.Content.Headers.ContentEncoding.Count == 0 ? "none" : string.Join(", ", response.Content.Headers.ContentEncoding);
         return new GraphProtocolException(

@@ -62,6 +62,7 @@ public static class FbTokensServiceCollectionExtensions
 
         var httpClientBuilder = services.AddHttpClient<IGraphTokenClient, GraphTokenClient>(HttpClientName);
         GraphResiliencePipeline.AddTo(httpClientBuilder);
+        CredentialHeaderRedaction.AddTo(services, HttpClientName);
         return new FbTokensBuilder(services, httpClientBuilder);
     }
 }

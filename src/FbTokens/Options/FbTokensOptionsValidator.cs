@@ -20,15 +20,21 @@ internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbToke
             failures.Add("FbTokens:AppId must be the numeric app id (digits only).");
         }
 
-        if (options.AppSecret is not null && (options.AppSecret.Length == 0 || options.AppSecret.Any(char.IsWhiteSpace)))
+        // Never echo either value: only say which key is wrong and why.
+        if (options.AppSecret is not null && !IsPrintableAscii(options.AppSecret))
         {
-            // Never echo the value itself.
-            failures.Add("FbTokens:AppSecret is set but empty or contains white space.");
+            failures.Add("FbTokens:AppSecret is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
+        }
+
+        if (options.ClientToken is not null && !IsPrintableAscii(options.ClientToken))
+        {
+            failures.Add("FbTokens:ClientToken is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
         }
 
         if (options.GraphApiVersion is null || !VersionPattern().IsMatch(options.GraphApiVersion))
         {
-            failures.Add($"FbTokens:GraphApiVersion must look like 'v24.0' (was '{options.GraphApiVersion}').");
+            // The value is not echoed: it may hold a line break or other characters that would forge a log line.
+            failures.Add("FbTokens:GraphApiVersion must look like 'v24.0': a 'v', one to three ASCII digits, '.', one or two ASCII digits, and nothing else.");
         }
 
         if (options.GraphBaseAddress is null || !options.GraphBaseAddress.IsAbsoluteUri)
@@ -38,6 +44,12 @@ internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbToke
         else if (options.GraphBaseAddress.Scheme != Uri.UriSchemeHttps && options.GraphBaseAddress.Scheme != Uri.UriSchemeHttp)
         {
             failures.Add("FbTokens:GraphBaseAddress must be an http or https URI.");
+        }
+        else if (HasQueryFragmentOrUserInfo(options.GraphBaseAddress))
+        {
+            // Every request is built on this address: a query would travel with each of them, user-info would be
+            // sent as credentials. The address itself is not echoed, as either may hold one.
+            failures.Add("FbTokens:GraphBaseAddress must not have a query ('?'), a fragment ('#') or user-info ('user@'): give scheme, host, port and path only.");
         }
 
         if (options.PageSize is < 1 or > 100)
@@ -105,9 +117,36 @@ internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbToke
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    [GeneratedRegex("^[0-9]{1,32}$", RegexOptions.CultureInvariant)]
+    private static bool HasQueryFragmentOrUserInfo(Uri address) =>
+        !string.IsNullOrEmpty(address.UserInfo)
+        || address.OriginalString.Contains('?', StringComparison.Ordinal)
+        || address.OriginalString.Contains('#', StringComparison.Ordinal)
+        || address.Query.Length > 0
+        || address.Fragment.Length > 0;
+
+    /// <summary>Non-empty and only the printable ASCII characters '!' to '~': no white space, control or non-ASCII character.</summary>
+    private static bool IsPrintableAscii(string value)
+    {
+        if (value.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex(@"^[0-9]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex AppIdPattern();
 
-    [GeneratedRegex(@"^v\d+\.\d+$", RegexOptions.CultureInvariant)]
+    // [0-9], not \d (which matches every Unicode digit), and \z, not $ (which also matches before a final '\n').
+    [GeneratedRegex(@"^v[0-9]{1,3}\.[0-9]{1,2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using FbTokens.Tests.Framework;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static FbTokens.Tests.Framework.GraphPayloads;
 
 namespace FbTokens.Tests.Client;
@@ -24,8 +26,10 @@ public sealed class PageTokenPagingTests : IDisposable
         Assert.Equal("Brand", page.Category);
         Assert.Equal(new PageCategory("1605186416478696", "Brand"), Assert.Single(page.CategoryList));
         Assert.Equal(["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"], page.Tasks);
-        var query = Assert.Single(_host.Requests).Query;
-        Assert.Equal(LongLivedToken, query["access_token"]);
+        var request = Assert.Single(_host.Requests);
+        var query = request.Query;
+        Assert.Equal("Bearer " + LongLivedToken, request.Authorization);
+        Assert.DoesNotContain("access_token", query.Keys);
         Assert.Equal(TokenOperationTests.Proof(LongLivedToken), query["appsecret_proof"]);
         Assert.Equal("id,name,access_token,category,category_list,tasks", query["fields"]);
         Assert.Equal("100", query["limit"]);
@@ -49,7 +53,8 @@ public sealed class PageTokenPagingTests : IDisposable
         Assert.Equal(3, _host.Requests.Count);
         Assert.All(_host.Requests, r =>
         {
-            Assert.Equal(LongLivedToken, r.Query["access_token"]);
+            Assert.Equal("Bearer " + LongLivedToken, r.Authorization);
+            Assert.DoesNotContain("access_token", r.Query.Keys);
             Assert.Equal(TokenOperationTests.Proof(LongLivedToken), r.Query["appsecret_proof"]);
         });
         Assert.Equal("2", _host.Requests[1].Query["limit"]);
@@ -103,6 +108,269 @@ public sealed class PageTokenPagingTests : IDisposable
         await Assert.ThrowsAsync<GraphProtocolException>(() => _host.Client.GetPageTokensAsync(UserId, LongLivedToken).ToListAsync().AsTask());
 
         Assert.Equal(2, _host.Requests.Count);
+    }
+
+    /// <summary>Past this many requests a test's fake Graph ends the list, so that a missing bound fails the test instead of hanging it.</summary>
+    private const int Runaway = 40;
+
+    private static async Task<(List<string> Read, GraphProtocolException? Error)> ReadAllAsync(GraphTestHost host)
+    {
+        var read = new List<string>();
+        try
+        {
+            await foreach (var page in host.Client.GetPageTokensAsync(UserId, LongLivedToken))
+            {
+                read.Add(page.Id);
+            }
+        }
+        catch (GraphProtocolException ex)
+        {
+            return (read, ex);
+        }
+
+        return (read, null);
+    }
+
+    [Fact]
+    public async Task The_same_next_link_with_a_new_cursor_each_time_is_a_loop()
+    {
+        var next = GraphTestHost.Base + UserId + "/accounts?limit=1&after=SAME";
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
+            ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+            : GraphTestHost.Json(Accounts([PageJson(calls.ToString(System.Globalization.CultureInfo.InvariantCulture), "P")], "CURSOR" + calls, next)));
+
+        var (read, error) = await ReadAllAsync(_host);
+
+        Assert.NotNull(error);
+        Assert.Equal(2, _host.Requests.Count);
+        Assert.Equal(["1", "2"], read);
+        Assert.Contains("repeats", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_that_only_differs_in_dropped_parameters_or_order_is_the_same_link()
+    {
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ =>
+        {
+            calls++;
+            var next = GraphTestHost.Base + UserId + (calls % 2 == 0
+                ? "/accounts?after=SAME&limit=1&junk=" + calls
+                : "/accounts?limit=1&after=SAME&other=" + calls);
+            return calls >= Runaway
+                ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+                : GraphTestHost.Json(Accounts([PageJson("p" + calls, "P")], "CURSOR" + calls, next));
+        });
+
+        var (_, error) = await ReadAllAsync(_host);
+
+        Assert.NotNull(error);
+        Assert.Equal(2, _host.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Endless_empty_pages_each_with_a_new_next_end_with_a_protocol_error_at_the_limit()
+    {
+        // A quiet end would pass a partial list off as complete: the manager would then conclude that a page is
+        // gone and ask its owner to log in again. So the bound is an error, not an end.
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
+            ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+            : GraphTestHost.Json(Accounts([], "CURSOR" + calls, GraphTestHost.Base + UserId + "/accounts?after=CURSOR" + calls)));
+
+        var (read, error) = await ReadAllAsync(_host);
+
+        Assert.NotNull(error);
+        Assert.Empty(read);
+        Assert.Equal(3, _host.Requests.Count);
+        Assert.Contains("FbTokens:Limits:MaxConsecutiveEmptyPages", error.Message, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(",,1", 2, null)] // the second empty page in a row still has a next link: the limit
+    [InlineData(",1,,2,,3", 6, "1,2,3")] // never two in a row
+    [InlineData(",1,,", 4, "1")] // two in a row, but the second is the last page
+    public async Task Empty_pages_below_the_limit_are_followed_and_a_full_page_resets_the_count(string script, int requests, string? expected)
+    {
+        using var host = new GraphTestHost(o => o.Limits.MaxConsecutiveEmptyPages = 2);
+        var pages = script.Split(',');
+        var calls = 0;
+        host.On(HttpMethod.Get, UserId + "/accounts", _ =>
+        {
+            var index = calls++;
+            var entries = pages[index].Length == 0 ? Array.Empty<string>() : [PageJson(pages[index], "P")];
+            var next = index < pages.Length - 1 ? GraphTestHost.Base + UserId + "/accounts?after=C" + index : null;
+            return GraphTestHost.Json(Accounts(entries, "C" + index, next));
+        });
+
+        var (read, error) = await ReadAllAsync(host);
+
+        Assert.Equal(requests, host.Requests.Count);
+        Assert.Equal(expected is null, error is not null);
+        Assert.Equal(expected?.Split(',') ?? [], read.ToArray());
+    }
+
+    [Fact]
+    public async Task An_empty_last_page_ends_quietly()
+    {
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls == 1
+            ? GraphTestHost.Json(Accounts([PageJson("1", "A")], "C1", GraphTestHost.Base + UserId + "/accounts?after=C1"))
+            : GraphTestHost.Json(Accounts([])));
+
+        var (read, error) = await ReadAllAsync(_host);
+
+        Assert.Null(error);
+        Assert.Equal(["1"], read);
+    }
+
+    [Fact]
+    public async Task Paging_stops_with_a_protocol_error_at_MaxPages()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var host = new GraphTestHost(o => o.Limits.MaxPages = 3, fb => fb.Services.AddLogging(l => l.AddProvider(logs)));
+        var calls = 0;
+        host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
+            ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+            : GraphTestHost.Json(Accounts([PageJson("p" + calls, "P")], "C" + calls, GraphTestHost.Base + UserId + "/accounts?after=C" + calls)));
+
+        var (read, error) = await ReadAllAsync(host);
+
+        Assert.NotNull(error);
+        Assert.Equal(["p1", "p2", "p3"], read);
+        Assert.Equal(3, host.Requests.Count);
+        Assert.Contains("FbTokens:Limits:MaxPages", error.Message, StringComparison.Ordinal);
+        var stopped = Assert.Single(logs.Entries, e => e.Id.Id == 1050);
+        Assert.Equal(LogLevel.Warning, stopped.Level);
+        Assert.Contains("after 3 page(s) because FbTokens:Limits:MaxPages was reached", stopped.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(LongLivedToken, stopped.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("after=C", stopped.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exactly_MaxPages_pages_are_read_without_error()
+    {
+        using var host = new GraphTestHost(o => o.Limits.MaxPages = 3);
+        var calls = 0;
+        host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls == 3
+            ? GraphTestHost.Json(Accounts([PageJson("p3", "P")]))
+            : GraphTestHost.Json(Accounts([PageJson("p" + calls, "P")], "C" + calls, GraphTestHost.Base + UserId + "/accounts?after=C" + calls)));
+
+        var (read, error) = await ReadAllAsync(host);
+
+        Assert.Null(error);
+        Assert.Equal(["p1", "p2", "p3"], read);
+    }
+
+    [Fact]
+    public async Task The_seen_link_set_is_bounded_by_MaxSeenPageLinks()
+    {
+        using var host = new GraphTestHost(o => o.Limits.MaxSeenPageLinks = 2);
+        var calls = 0;
+        host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
+            ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+            : GraphTestHost.Json(Accounts([PageJson("p" + calls, "P")], "C" + calls, GraphTestHost.Base + UserId + "/accounts?after=C" + calls)));
+
+        var (read, error) = await ReadAllAsync(host);
+
+        Assert.NotNull(error);
+        Assert.Equal(3, host.Requests.Count);
+        Assert.Equal(["p1", "p2", "p3"], read);
+        Assert.Contains("FbTokens:Limits:MaxSeenPageLinks", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_repeated_cursor_under_a_new_link_is_a_loop()
+    {
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls >= Runaway
+            ? GraphTestHost.Json(Accounts([PageJson("end", "End")]))
+            : GraphTestHost.Json(Accounts([PageJson("p" + calls, "P")], "SAME", GraphTestHost.Base + UserId + "/accounts?offset=" + calls)));
+
+        var (_, error) = await ReadAllAsync(_host);
+
+        Assert.NotNull(error);
+        Assert.Equal(2, _host.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("ACCESS_TOKEN=FOREIGN")]
+    [InlineData("Access_Token=FOREIGN")]
+    [InlineData("access_token[]=FOREIGN")]
+    [InlineData("access%5Ftoken=FOREIGN")]
+    [InlineData("%61ccess_token=FOREIGN")]
+    [InlineData("access_token%00=FOREIGN")]
+    [InlineData("access_token =FOREIGN")]
+    [InlineData("APPSECRET_PROOF=FOREIGN")]
+    [InlineData("input_token=FOREIGN")]
+    [InlineData("client_secret=FOREIGN")]
+    [InlineData("redirect_uri=FOREIGN")]
+    [InlineData("after=C2&after=FOREIGN")]
+    [InlineData("AFTER=FOREIGN")]
+    public async Task A_next_link_is_rebuilt_from_graphs_paging_parameters_only(string foreign)
+    {
+        var next = GraphTestHost.Base + UserId + "/accounts?" + foreign + "&limit=2&after=C2";
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls == 1
+            ? GraphTestHost.Json(Accounts([PageJson("1", "A")], "C2", next))
+            : GraphTestHost.Json(Accounts([PageJson("2", "B")])));
+
+        var (read, error) = await ReadAllAsync(_host);
+
+        Assert.Null(error);
+        Assert.Equal(["1", "2"], read);
+        var second = _host.Requests[1];
+        Assert.DoesNotContain("FOREIGN", second.Url.OriginalString, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["after", "appsecret_proof", "fields", "limit"], second.Query.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("C2", second.Query["after"]);
+        Assert.Equal("2", second.Query["limit"]);
+        Assert.Equal(TokenOperationTests.Proof(LongLivedToken), second.Query["appsecret_proof"]);
+        Assert.Equal("Bearer " + LongLivedToken, second.Authorization);
+    }
+
+    [Fact]
+    public async Task A_rebuilt_link_keeps_every_paging_parameter_once_on_the_configured_base_and_the_requests_own_path()
+    {
+        // Graph upgraded the version and the link names another path: only its paging parameters are kept.
+        var next = "https://graph.facebook.com/v19.0/999/feed?__paging_token=PT%2B1&until=1700000000&since=1600000000&offset=25"
+            + "&before=B1&after=A1&limit=5&fields=id%2Cname%2Caccess_token&access_token=STALE&appsecret_proof=STALE";
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls == 1
+            ? GraphTestHost.Json(Accounts([PageJson("1", "A")], "A1", next))
+            : GraphTestHost.Json(Accounts([PageJson("2", "B")])));
+
+        var (read, error) = await ReadAllAsync(_host);
+
+        Assert.Null(error);
+        Assert.Equal(["1", "2"], read);
+        var second = _host.Requests[1];
+        Assert.Equal(GraphTestHost.Base + UserId + "/accounts", second.Url.GetLeftPart(UriPartial.Path));
+        Assert.Equal("PT+1", second.Query["__paging_token"]);
+        Assert.Equal("1700000000", second.Query["until"]);
+        Assert.Equal("1600000000", second.Query["since"]);
+        Assert.Equal("25", second.Query["offset"]);
+        Assert.Equal("B1", second.Query["before"]);
+        Assert.Equal("A1", second.Query["after"]);
+        Assert.Equal("5", second.Query["limit"]);
+        Assert.Equal("id,name,access_token", second.Query["fields"]);
+        Assert.Equal(TokenOperationTests.Proof(LongLivedToken), second.Query["appsecret_proof"]);
+        Assert.DoesNotContain("STALE", second.Url.OriginalString, StringComparison.Ordinal);
+        Assert.DoesNotContain("access_token=", second.Url.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_next_link_without_fields_gets_the_clients_own()
+    {
+        var calls = 0;
+        _host.On(HttpMethod.Get, UserId + "/accounts", _ => ++calls == 1
+            ? GraphTestHost.Json(Accounts([PageJson("1", "A")], "C2", GraphTestHost.Base + UserId + "/accounts?after=C2"))
+            : GraphTestHost.Json(Accounts([PageJson("2", "B")])));
+
+        await ReadAllAsync(_host);
+
+        Assert.Equal("id,name,access_token,category,category_list,tasks", _host.Requests[1].Query["fields"]);
     }
 
     [Fact]

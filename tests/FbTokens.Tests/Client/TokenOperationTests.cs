@@ -58,7 +58,9 @@ public sealed class TokenOperationTests : IDisposable
         var code = await _host.Client.GetClientCodeAsync(LongLivedToken, Redirect);
 
         Assert.Equal(ClientCode, code.Code);
-        var form = Assert.Single(_host.Requests).Form;
+        var request = Assert.Single(_host.Requests);
+        var form = request.Form;
+        Assert.Null(request.Authorization); // a POST token endpoint keeps its credentials in the form body
         Assert.Equal(LongLivedToken, form["access_token"]);
         Assert.Equal(Proof(LongLivedToken), form["appsecret_proof"]);
         Assert.Equal(GraphTestHost.AppSecret, form["client_secret"]);
@@ -117,9 +119,13 @@ public sealed class TokenOperationTests : IDisposable
         Assert.Equal("1207059", info.UserId);
         Assert.Null(info.ProfileId);
         Assert.Null(info.Error);
-        var query = Assert.Single(_host.Requests).Query;
+        var request = Assert.Single(_host.Requests);
+        var query = request.Query;
         Assert.Equal(LongLivedToken, query["input_token"]);
-        Assert.Equal(GraphTestHost.AppId + "|" + GraphTestHost.AppSecret, query["access_token"]);
+
+        // The caller's own credential (the app token) travels in the Authorization header, not in the URL.
+        Assert.Equal("Bearer " + GraphTestHost.AppId + "|" + GraphTestHost.AppSecret, request.Authorization);
+        Assert.DoesNotContain("access_token", query.Keys);
         Assert.DoesNotContain("appsecret_proof", query.Keys);
     }
 

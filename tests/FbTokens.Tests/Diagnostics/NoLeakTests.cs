@@ -118,6 +118,38 @@ public sealed class NoLeakTests
     private static IEnumerable<string> FactoryLogText(CapturedLog log) =>
         new[] { log.Category, log.Message }.Concat(log.StateText).Concat(log.Exception is null ? [] : [log.Exception]);
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_authorization_header_is_logged_redacted_even_when_the_host_redacts_other_headers(bool hostRedactsOnlyItsOwnHeader)
+    {
+        using var capture = new TelemetryCapture();
+        using var host = new GraphTestHost(builder: fb =>
+        {
+            fb.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
+            fb.HttpClientBuilder.AddDefaultLogger();
+            if (hostRedactsOnlyItsOwnHeader)
+            {
+                // This replaces the factory's redact-everything default: every other header would be printed.
+                fb.HttpClientBuilder.RedactLoggedHeaders(["X-Host-Secret"]);
+            }
+        });
+        host.On(HttpMethod.Get, "1207059/accounts", Accounts([Page]));
+        host.On(HttpMethod.Get, "debug_token", DebugValid);
+
+        await host.Client.GetPageTokensAsync("1207059", LongLivedToken).ToListAsync();
+        await host.Client.DebugTokenAsync(LongLivedToken);
+
+        Assert.Equal(["Bearer " + LongLivedToken, "Bearer " + GraphTestHost.AppId + "|" + GraphTestHost.AppSecret], host.Requests.Select(r => r.Authorization));
+        var headerLines = capture.Logs.Where(l => l.Message.Contains("Authorization:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(headerLines);
+        Assert.All(headerLines, l => Assert.Contains("Authorization: *", l.Message, StringComparison.Ordinal));
+        foreach (var secret in Secrets.Append(GraphTestHost.AppId + "|" + GraphTestHost.AppSecret))
+        {
+            Assert.DoesNotContain(capture.AllText(), text => text.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
     private static void Answer(GraphTestHost host, Scenario scenario)
     {
         if (scenario == Scenario.NetworkError)

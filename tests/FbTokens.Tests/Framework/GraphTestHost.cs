@@ -115,9 +115,12 @@ internal sealed class InterceptingHandler(GraphTestHost host) : DelegatingHandle
         host.Intercept is { } intercept ? intercept(request, cancellationToken) : base.SendAsync(request, cancellationToken);
 }
 
-/// <summary>What a request carried: method, URL, query and form parameters.</summary>
+/// <summary>What a request carried: method, URL, query and form parameters, and its Authorization header.</summary>
 internal sealed record CapturedRequest(HttpMethod Method, Uri Url, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Form, string Body)
 {
+    /// <summary>The Authorization header as sent (<c>Bearer …</c>), or null.</summary>
+    public string? Authorization { get; init; }
+
     /// <summary>Query and form parameters together.</summary>
     public IReadOnlyDictionary<string, string> Parameters =>
         Query.Concat(Form).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -126,7 +129,10 @@ internal sealed record CapturedRequest(HttpMethod Method, Uri Url, IReadOnlyDict
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync();
         var form = request.Content?.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded" ? Parse(body) : new Dictionary<string, string>();
-        return new CapturedRequest(request.Method, request.RequestUri!, Parse(request.RequestUri!.Query), form, body);
+        return new CapturedRequest(request.Method, request.RequestUri!, Parse(request.RequestUri!.Query), form, body)
+        {
+            Authorization = request.Headers.Authorization?.ToString(),
+        };
     }
 
     private static Dictionary<string, string> Parse(string text)

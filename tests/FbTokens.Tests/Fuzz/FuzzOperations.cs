@@ -179,9 +179,15 @@ internal static class FuzzOperations
                 v.Add(what + " has a null name");
             }
 
-            if (page.AccessToken is not null)
+            // A page Graph lists without a usable token is returned with HasAccessToken false and an empty AccessToken;
+            // one that claims a token must carry a usable one.
+            if (page.HasAccessToken)
             {
                 CheckCredential(page.AccessToken, what + "'s access token", v);
+            }
+            else if (page.AccessToken is not { Length: 0 })
+            {
+                v.Add(what + " has HasAccessToken false but a non-empty AccessToken");
             }
 
             if (page.CategoryList is null || page.CategoryList.Any(c => c is null || c.Id is null || c.Name is null))

@@ -95,7 +95,7 @@ public sealed class GraphTokenManagerTests
         host.Http.When(HttpMethod.Get, LifecycleHost.DebugToken)
             .Respond("application/json", LifecyclePayloads.DebugData(true, "1001", host.Now + TimeSpan.FromDays(50)));
         host.Http.When(HttpMethod.Get, $"http://graph.test/{LifecycleHost.Version}/1001/accounts")
-            .WithQueryString("access_token", OldLong)
+            .WithHeaders("Authorization", "Bearer " + OldLong) // the user token travels in the header on a GET
             .Respond("application/json", LifecyclePayloads.Accounts(("2001", "EAABpagetoken2001-0123456789"), ("2002", "EAABpagetoken2002-0123456789")));
 
         await host.PublicManager.SaveUserTokenAsync(OldLong, includePageTokens: true);
