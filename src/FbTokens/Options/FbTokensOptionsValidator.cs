@@ -14,6 +14,8 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
     /// <summary>The conventional section of <see cref="FbTokensOptions"/>.</summary>
     public const string ConventionalPath = "FbTokens";
 
+    private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
+
     public ValidateOptionsResult Validate(string? name, FbTokensOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,36 +75,22 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
         }
         else
         {
-            if (resilience.MaxRetryAttempts is < 0 or > 10)
-            {
-                failures.Add(prefix + "Resilience:MaxRetryAttempts must be between 0 and 10.");
-            }
-
-            if (resilience.BaseDelay < TimeSpan.Zero || resilience.MaxDelay < resilience.BaseDelay)
-            {
-                failures.Add(prefix + "Resilience:BaseDelay must be zero or positive and not above MaxDelay.");
-            }
-
-            if (resilience.AttemptTimeout <= TimeSpan.Zero || resilience.TotalTimeout < resilience.AttemptTimeout)
-            {
-                failures.Add(prefix + "Resilience:AttemptTimeout must be positive and not above TotalTimeout.");
-            }
-
-            if (resilience.MaxRateLimitDelay < TimeSpan.Zero)
-            {
-                failures.Add(prefix + "Resilience:MaxRateLimitDelay must be zero or positive.");
-            }
-
-            if (resilience.CircuitBreakerFailureRatio is <= 0 or > 1 || resilience.CircuitBreakerMinimumThroughput < 2
-                || resilience.CircuitBreakerSamplingDuration < TimeSpan.FromMilliseconds(500) || resilience.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
-            {
-                failures.Add(prefix + "Resilience:CircuitBreaker* must be: FailureRatio in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 500 ms.");
-            }
-
-            if (resilience.UsageThrottleThreshold is <= 0 or > 100 || resilience.UsageThrottleDelay < TimeSpan.Zero || resilience.MaxUsageThrottleDelay < TimeSpan.Zero)
-            {
-                failures.Add(prefix + "Resilience:UsageThrottleThreshold must be in (0, 100] and the throttle delays zero or positive.");
-            }
+            // One message per key, each starting with the key that holds the bad value.
+            var r = prefix + "Resilience:";
+            Check(failures, resilience.MaxRetryAttempts is >= 0 and <= 10, r + "MaxRetryAttempts must be between 0 and 10.");
+            Check(failures, resilience.BaseDelay >= TimeSpan.Zero, r + "BaseDelay must be zero or positive.");
+            Check(failures, resilience.MaxDelay >= resilience.BaseDelay, r + "MaxDelay must not be below " + r + "BaseDelay.");
+            Check(failures, resilience.AttemptTimeout > TimeSpan.Zero, r + "AttemptTimeout must be positive.");
+            Check(failures, resilience.TotalTimeout >= resilience.AttemptTimeout, r + "TotalTimeout must not be below " + r + "AttemptTimeout.");
+            Check(failures, resilience.MaxRateLimitDelay >= TimeSpan.Zero, r + "MaxRateLimitDelay must be zero or positive.");
+            Check(failures, resilience.CircuitBreakerFailureRatio is > 0 and <= 1, r + "CircuitBreakerFailureRatio must be in (0, 1].");
+            Check(failures, resilience.CircuitBreakerMinimumThroughput >= 2, r + "CircuitBreakerMinimumThroughput must be at least 2.");
+            Check(failures, resilience.CircuitBreakerSamplingDuration >= MinimumBreakerDuration, r + "CircuitBreakerSamplingDuration must be at least 500 ms.");
+            Check(failures, resilience.CircuitBreakerBreakDuration >= MinimumBreakerDuration, r + "CircuitBreakerBreakDuration must be at least 500 ms.");
+            Check(failures, Enum.IsDefined(resilience.UsageThrottleMode), r + "UsageThrottleMode is not a known value.");
+            Check(failures, resilience.UsageThrottleThreshold is > 0 and <= 100, r + "UsageThrottleThreshold must be in (0, 100].");
+            Check(failures, resilience.UsageThrottleDelay >= TimeSpan.Zero, r + "UsageThrottleDelay must be zero or positive.");
+            Check(failures, resilience.MaxUsageThrottleDelay >= TimeSpan.Zero, r + "MaxUsageThrottleDelay must be zero or positive.");
         }
 
         var limits = options.Limits;
@@ -112,18 +100,23 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
         }
         else
         {
-            if (limits.MaxResponseBodyBytes < 1024 || limits.MaxErrorBodyBytes < 1024)
-            {
-                failures.Add(prefix + "Limits:MaxResponseBodyBytes and MaxErrorBodyBytes must be at least 1024.");
-            }
-
-            if (limits.MaxPages < 1 || limits.MaxConsecutiveEmptyPages < 1 || limits.MaxSeenPageLinks < 1)
-            {
-                failures.Add(prefix + "Limits:MaxPages, MaxConsecutiveEmptyPages and MaxSeenPageLinks must be at least 1.");
-            }
+            var l = prefix + "Limits:";
+            Check(failures, limits.MaxResponseBodyBytes >= 1024, l + "MaxResponseBodyBytes must be at least 1024.");
+            Check(failures, limits.MaxErrorBodyBytes >= 1024, l + "MaxErrorBodyBytes must be at least 1024.");
+            Check(failures, limits.MaxPages >= 1, l + "MaxPages must be at least 1.");
+            Check(failures, limits.MaxConsecutiveEmptyPages >= 1, l + "MaxConsecutiveEmptyPages must be at least 1.");
+            Check(failures, limits.MaxSeenPageLinks >= 1, l + "MaxSeenPageLinks must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, bool valid, string failure)
+    {
+        if (!valid)
+        {
+            failures.Add(failure);
+        }
     }
 
     private static bool HasQueryFragmentOrUserInfo(Uri address) =>

@@ -29,6 +29,40 @@ public sealed class ConfigurationBindingTests
         { "AppTokenSource", "7" },
     };
 
+    /// <summary>A bad value for every rule of the client's validator, by the key under the FbTokens section.</summary>
+    public static TheoryData<string, string> BadClientValues => new()
+    {
+        { "AppId", "my-app" },
+        { "AppSecret", "has space" },
+        { "ClientToken", "a b" },
+        { "GraphApiVersion", "24" },
+        { "GraphBaseAddress", "/relative" },
+        { "GraphBaseAddress", "ftp://graph.facebook.com/" },
+        { "GraphBaseAddress", "https://graph.facebook.com/?access_token=x" },
+        { "PageSize", "0" },
+        { "Resilience:MaxRetryAttempts", "11" },
+        { "Resilience:BaseDelay", "-00:00:01" },
+        { "Resilience:MaxDelay", "00:00:00" },
+        { "Resilience:AttemptTimeout", "00:00:00" },
+        { "Resilience:TotalTimeout", "00:00:01" },
+        { "Resilience:MaxRateLimitDelay", "-00:00:01" },
+        { "Resilience:CircuitBreakerFailureRatio", "1.5" },
+        { "Resilience:CircuitBreakerFailureRatio", "NaN" },
+        { "Resilience:CircuitBreakerMinimumThroughput", "1" },
+        { "Resilience:CircuitBreakerSamplingDuration", "00:00:00.1" },
+        { "Resilience:CircuitBreakerBreakDuration", "00:00:00.1" },
+        { "Resilience:UsageThrottleMode", "9" },
+        { "Resilience:UsageThrottleThreshold", "101" },
+        { "Resilience:UsageThrottleThreshold", "NaN" },
+        { "Resilience:UsageThrottleDelay", "-00:00:01" },
+        { "Resilience:MaxUsageThrottleDelay", "-00:00:01" },
+        { "Limits:MaxResponseBodyBytes", "10" },
+        { "Limits:MaxErrorBodyBytes", "10" },
+        { "Limits:MaxPages", "0" },
+        { "Limits:MaxConsecutiveEmptyPages", "0" },
+        { "Limits:MaxSeenPageLinks", "0" },
+    };
+
     /// <summary>A bad value for every rule of the login validator, by the key under the login section.</summary>
     public static TheoryData<string, string> BadLoginValues => new()
     {
@@ -179,6 +213,32 @@ public sealed class ConfigurationBindingTests
     }
 
     [Theory]
+    [MemberData(nameof(BadClientValues))]
+    public void A_bad_client_value_is_reported_under_the_key_of_the_section_bound(string key, string value)
+    {
+        foreach (var path in new[] { "FbTokens", "Hosting:Facebook" })
+        {
+            var configuration = Configuration(new()
+            {
+                [path + ":AppId"] = AppId,
+                [path + ":AppSecret"] = AppSecret,
+            });
+            configuration[path + ":" + key] = value;
+            var services = new ServiceCollection();
+            services.AddFbTokens(configuration.GetSection(path));
+            using var provider = services.BuildServiceProvider();
+
+            var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FbTokensOptions>>().Value);
+
+            Assert.StartsWith(path + ":" + key + " ", Assert.Single(error.Failures), StringComparison.Ordinal);
+            if (key is "AppSecret" or "ClientToken")
+            {
+                Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(BadLoginValues))]
     public void A_bad_login_value_bound_by_convention_is_reported_under_its_key(string key, string value)
     {
@@ -232,6 +292,25 @@ public sealed class ConfigurationBindingTests
         var failures = manager.Failures.Concat(login.Failures).ToList();
         Assert.Equal(BadTokenManagerValues.Count + 2, failures.Count);
         Assert.All(failures, f => Assert.Contains(f[..f.IndexOf(' ', StringComparison.Ordinal)], values.Keys));
+    }
+
+    [Fact]
+    public void Every_client_validator_message_names_a_key_that_was_bound()
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var row in BadClientValues)
+        {
+            values["FbTokens:" + (string)row[0]] = (string)row[1];
+        }
+
+        var services = new ServiceCollection();
+        services.AddFbTokens(Configuration(values).GetSection("FbTokens"));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FbTokensOptions>>().Value);
+
+        Assert.True(error.Failures.Count() >= 20);
+        Assert.All(error.Failures, f => Assert.Contains(f[..f.IndexOf(' ', StringComparison.Ordinal)], values.Keys));
     }
 
     [Fact]
