@@ -25,7 +25,11 @@ public static class FacebookLoginFbTokensBuilderExtensions
         return AddCore(builder);
     }
 
-    /// <summary>Registers <see cref="IFacebookLoginUrlBuilder"/> with options bound from a configuration section (keys <c>DialogBaseAddress</c>, <c>StateLifetime</c>), e.g. <c>FbTokens:Login</c>.</summary>
+    /// <summary>
+    /// Registers <see cref="IFacebookLoginUrlBuilder"/> with options bound from a configuration section (keys
+    /// <c>DialogBaseAddress</c>, <c>StateLifetime</c>), validated at start-up. <c>AddFbTokens(IConfiguration)</c>
+    /// already binds its <c>Login</c> child; use this overload for another section. Validation messages name its keys.
+    /// </summary>
     /// <param name="builder">The builder returned by <c>AddFbTokens</c>.</param>
     /// <param name="section">The configuration section holding the options.</param>
     /// <returns>The same builder.</returns>
@@ -34,6 +38,7 @@ public static class FacebookLoginFbTokensBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.AddOptions<FacebookLoginOptions>().Bind(section).ValidateOnStart();
+        OptionsConfigurationPath<FacebookLoginOptions>.Register(builder.Services, section);
         return AddCore(builder);
     }
 

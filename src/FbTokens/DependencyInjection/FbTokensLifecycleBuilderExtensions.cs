@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using FbTokens.Internal;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ public static class FbTokensLifecycleBuilderExtensions
     /// <summary>
     /// Registers <see cref="IGraphTokenManager"/>, <see cref="InMemoryTokenStore"/> as the <see cref="ITokenStore"/>
     /// unless one is registered (before or after), and <see cref="TokenManagerOptions"/> validated at start-up.
+    /// The manager needs <see cref="FbTokensOptions.AppSecret"/>: a host without one fails at start-up.
     /// Safe to call more than once.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -36,6 +38,7 @@ public static class FbTokensLifecycleBuilderExtensions
         services.AddSingleton<TokenManagerMarker>();
         services.AddOptions<TokenManagerOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FbTokensOptions>, TokenManagerAppSecretValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
@@ -43,6 +46,24 @@ public static class FbTokensLifecycleBuilderExtensions
         services.TryAddSingleton<GraphTokenManager>();
         services.TryAddSingleton<IGraphTokenManager>(sp => sp.GetRequiredService<GraphTokenManager>());
         return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="IGraphTokenManager"/> as <see cref="AddTokenManager(IFbTokensBuilder, Action{TokenManagerOptions})"/>
+    /// does, with <see cref="TokenManagerOptions"/> bound from <paramref name="section"/> (keys named as the properties,
+    /// e.g. <c>RefreshBeforeExpiry</c>, <c>SweepInterval</c>). <c>AddFbTokens(IConfiguration)</c> already binds its
+    /// <c>TokenManager</c> child; use this overload for another section. Validation messages name its keys.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <param name="section">The configuration section holding the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder AddTokenManager(this IFbTokensBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.AddOptions<TokenManagerOptions>().Bind(section);
+        OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, section);
+        return builder.AddTokenManager();
     }
 
     /// <summary>
@@ -115,6 +136,21 @@ public static class FbTokensLifecycleBuilderExtensions
         builder.Services.TryAddSingleton<TokenSweeper>();
         builder.Services.AddHostedService<TokenValidationService>();
         return builder;
+    }
+
+    /// <summary>
+    /// Registers the validation sweep as <see cref="AddTokenValidationSweep(IFbTokensBuilder, Action{TokenManagerOptions})"/>
+    /// does, with <see cref="TokenManagerOptions"/> (which hold the sweep's settings, <c>Sweep*</c>) bound from
+    /// <paramref name="section"/>, as <see cref="AddTokenManager(IFbTokensBuilder, IConfiguration)"/> binds them.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <param name="section">The configuration section holding the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder AddTokenValidationSweep(this IFbTokensBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTokenManager(section);
+        return builder.AddTokenValidationSweep();
     }
 
     private sealed class ProtectedStoreFactory(ServiceDescriptor inner)

@@ -12,6 +12,12 @@ public static class FbTokensServiceCollectionExtensions
     /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> behind <see cref="IGraphTokenClient"/>.</summary>
     public const string HttpClientName = "FbTokens";
 
+    /// <summary>The child of the FbTokens section that <see cref="TokenManagerOptions"/> bind from.</summary>
+    internal const string TokenManagerSectionName = "TokenManager";
+
+    /// <summary>The child of the FbTokens section that <see cref="FacebookLoginOptions"/> bind from.</summary>
+    internal const string LoginSectionName = "Login";
+
     /// <summary>
     /// Registers <see cref="IGraphTokenClient"/> with its typed <see cref="System.Net.Http.HttpClient"/>, the
     /// resilience pipeline, and <see cref="FbTokensOptions"/> validated at start-up.
@@ -28,9 +34,12 @@ public static class FbTokensServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers FbTokens with options bound from a configuration section (keys <c>AppId</c>, <c>AppSecret</c>,
-    /// <c>ClientToken</c>, <c>GraphApiVersion</c>, <c>GraphBaseAddress</c>, <c>UseAppSecretProof</c>, <c>PageSize</c>,
-    /// <c>Resilience:*</c>), e.g. <c>builder.Configuration.GetSection("FbTokens")</c>.
+    /// Registers FbTokens with options bound from a configuration section, e.g.
+    /// <c>builder.Configuration.GetSection("FbTokens")</c>: <see cref="FbTokensOptions"/> from its keys (<c>AppId</c>,
+    /// <c>AppSecret</c>, <c>ClientToken</c>, <c>GraphApiVersion</c>, <c>GraphBaseAddress</c>, <c>UseAppSecretProof</c>,
+    /// <c>PageSize</c>, <c>Resilience:*</c>, <c>Limits:*</c>), and, for the features registered on the returned
+    /// builder, <see cref="TokenManagerOptions"/> from its <c>TokenManager</c> child (also the sweep's settings) and
+    /// <see cref="FacebookLoginOptions"/> from its <c>Login</c> child. Validation messages name these keys.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section holding the options.</param>
@@ -40,6 +49,15 @@ public static class FbTokensServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<FbTokensOptions>().Bind(section);
+        OptionsConfigurationPath<FbTokensOptions>.Register(services, section);
+
+        // The features' own sections, by convention. Only bound here: each is validated once its feature is added.
+        var tokenManager = section.GetSection(TokenManagerSectionName);
+        services.AddOptions<TokenManagerOptions>().Bind(tokenManager);
+        OptionsConfigurationPath<TokenManagerOptions>.Register(services, tokenManager);
+        var login = section.GetSection(LoginSectionName);
+        services.AddOptions<FacebookLoginOptions>().Bind(login);
+        OptionsConfigurationPath<FacebookLoginOptions>.Register(services, login);
         return AddCore(services);
     }
 

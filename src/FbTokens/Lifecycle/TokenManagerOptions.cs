@@ -11,8 +11,10 @@ public enum AppTokenSource
 }
 
 /// <summary>
-/// Settings of <see cref="IGraphTokenManager"/> and of the validation sweep. Validated at start-up; every problem is
-/// listed at once.
+/// Settings of <see cref="IGraphTokenManager"/> and of the validation sweep (the <c>Sweep*</c> properties). Bind them
+/// from configuration (section <c>FbTokens:TokenManager</c> by convention, one key per property, e.g.
+/// <c>FbTokens:TokenManager:SweepInterval</c>) or set them in code. Validated at start-up; every problem is listed at
+/// once, under the key that was read.
 /// </summary>
 public sealed class TokenManagerOptions
 {

@@ -2,69 +2,76 @@ using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
 
-/// <summary>Checks <see cref="TokenManagerOptions"/> at start-up and lists every problem at once.</summary>
-internal sealed class TokenManagerOptionsValidator : IValidateOptions<TokenManagerOptions>
+/// <summary>
+/// Checks <see cref="TokenManagerOptions"/> at start-up and lists every problem at once. Each message starts with the
+/// key that was read: under the section the options were bound from, else <c>FbTokens:TokenManager:</c>.
+/// </summary>
+/// <param name="paths">The sections the options were bound from, if any.</param>
+internal sealed class TokenManagerOptionsValidator(IEnumerable<OptionsConfigurationPath<TokenManagerOptions>>? paths = null)
+    : IValidateOptions<TokenManagerOptions>
 {
-    private const string Prefix = "FbTokens:TokenManager:";
+    /// <summary>The conventional section, a child of the <c>FbTokens</c> section (<see cref="FbTokensServiceCollectionExtensions.TokenManagerSectionName"/>).</summary>
+    public const string ConventionalPath = "FbTokens:" + FbTokensServiceCollectionExtensions.TokenManagerSectionName;
 
     public ValidateOptionsResult Validate(string? name, TokenManagerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        var prefix = OptionsConfigurationPath<TokenManagerOptions>.PrefixOf(paths, name, ConventionalPath);
 
         if (options.RefreshBeforeExpiry <= TimeSpan.Zero || options.RefreshBeforeExpiry >= TimeSpan.FromDays(59))
         {
-            failures.Add(Prefix + "RefreshBeforeExpiry must be positive and under 59 days (long-lived tokens last about 60).");
+            failures.Add(prefix + "RefreshBeforeExpiry must be positive and under 59 days (long-lived tokens last about 60).");
         }
 
         if (options.RefreshJitter < TimeSpan.Zero || options.RefreshJitter > options.RefreshBeforeExpiry)
         {
-            failures.Add(Prefix + "RefreshJitter must be zero or positive and not above RefreshBeforeExpiry.");
+            failures.Add(prefix + "RefreshJitter must be zero or positive and not above " + prefix + "RefreshBeforeExpiry.");
         }
 
         if (options.RefreshRetryDelay < TimeSpan.Zero)
         {
-            failures.Add(Prefix + "RefreshRetryDelay must be zero or positive.");
+            failures.Add(prefix + "RefreshRetryDelay must be zero or positive.");
         }
 
         if (options.LongLivedThreshold <= TimeSpan.Zero)
         {
-            failures.Add(Prefix + "LongLivedThreshold must be positive.");
+            failures.Add(prefix + "LongLivedThreshold must be positive.");
         }
 
         if (options.ExpiringNoticeBefore < TimeSpan.Zero)
         {
-            failures.Add(Prefix + "ExpiringNoticeBefore must be zero or positive.");
+            failures.Add(prefix + "ExpiringNoticeBefore must be zero or positive.");
         }
 
         if (options.DataAccessNoticeBefore < TimeSpan.Zero)
         {
-            failures.Add(Prefix + "DataAccessNoticeBefore must be zero or positive.");
+            failures.Add(prefix + "DataAccessNoticeBefore must be zero or positive.");
         }
 
         if (options.SweepInterval < TimeSpan.FromMinutes(1))
         {
-            failures.Add(Prefix + "SweepInterval must be at least 1 minute.");
+            failures.Add(prefix + "SweepInterval must be at least 1 minute.");
         }
 
         if (options.SweepStartDelay < TimeSpan.Zero)
         {
-            failures.Add(Prefix + "SweepStartDelay must be zero or positive.");
+            failures.Add(prefix + "SweepStartDelay must be zero or positive.");
         }
 
         if (options.SweepBatchSize is < 1 or > TokenManagerOptions.MaxSweepBatchSize)
         {
-            failures.Add(Prefix + "SweepBatchSize must be between 1 and 50 (Graph's batch limit).");
+            failures.Add(prefix + "SweepBatchSize must be between 1 and 50 (Graph's batch limit).");
         }
 
         if (options.SweepRetryAttempts is < 0 or > 10)
         {
-            failures.Add(Prefix + "SweepRetryAttempts must be between 0 and 10.");
+            failures.Add(prefix + "SweepRetryAttempts must be between 0 and 10.");
         }
 
         if (!Enum.IsDefined(options.AppTokenSource))
         {
-            failures.Add(Prefix + "AppTokenSource is not a known value.");
+            failures.Add(prefix + "AppTokenSource is not a known value.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,26 +2,35 @@ using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
 
-/// <summary>Checks <see cref="FacebookLoginOptions"/> at start-up and lists every problem at once.</summary>
-internal sealed class FacebookLoginOptionsValidator : IValidateOptions<FacebookLoginOptions>
+/// <summary>
+/// Checks <see cref="FacebookLoginOptions"/> at start-up and lists every problem at once. Each message starts with the
+/// key that was read: under the section the options were bound from, else <c>FbTokens:Login:</c>.
+/// </summary>
+/// <param name="paths">The sections the options were bound from, if any.</param>
+internal sealed class FacebookLoginOptionsValidator(IEnumerable<OptionsConfigurationPath<FacebookLoginOptions>>? paths = null)
+    : IValidateOptions<FacebookLoginOptions>
 {
+    /// <summary>The conventional section, a child of the <c>FbTokens</c> section (<see cref="FbTokensServiceCollectionExtensions.LoginSectionName"/>).</summary>
+    public const string ConventionalPath = "FbTokens:" + FbTokensServiceCollectionExtensions.LoginSectionName;
+
     public ValidateOptionsResult Validate(string? name, FacebookLoginOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        var prefix = OptionsConfigurationPath<FacebookLoginOptions>.PrefixOf(paths, name, ConventionalPath);
         var dialog = options.DialogBaseAddress;
         if (dialog is null || !dialog.IsAbsoluteUri)
         {
-            failures.Add("FbTokens:Login:DialogBaseAddress must be an absolute URI such as https://www.facebook.com/.");
+            failures.Add(prefix + "DialogBaseAddress must be an absolute URI such as https://www.facebook.com/.");
         }
         else if (dialog.Scheme != Uri.UriSchemeHttps && !(dialog.Scheme == Uri.UriSchemeHttp && dialog.IsLoopback))
         {
-            failures.Add("FbTokens:Login:DialogBaseAddress must use https (http only on loopback).");
+            failures.Add(prefix + "DialogBaseAddress must use https (http only on loopback).");
         }
 
         if (options.StateLifetime < TimeSpan.FromSeconds(1) || options.StateLifetime > TimeSpan.FromDays(1))
         {
-            failures.Add("FbTokens:Login:StateLifetime must be between 1 second and 1 day.");
+            failures.Add(prefix + "StateLifetime must be between 1 second and 1 day.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

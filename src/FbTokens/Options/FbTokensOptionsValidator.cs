@@ -3,118 +3,120 @@ using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
 
-/// <summary>Checks <see cref="FbTokensOptions"/> at start-up and lists every problem at once.</summary>
-internal sealed partial class FbTokensOptionsValidator : IValidateOptions<FbTokensOptions>
+/// <summary>
+/// Checks <see cref="FbTokensOptions"/> at start-up and lists every problem at once. Each message starts with the key
+/// that was read: under the section the options were bound from, else <c>FbTokens:</c>.
+/// </summary>
+/// <param name="paths">The sections the options were bound from, if any.</param>
+internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfigurationPath<FbTokensOptions>>? paths = null)
+    : IValidateOptions<FbTokensOptions>
 {
+    /// <summary>The conventional section of <see cref="FbTokensOptions"/>.</summary>
+    public const string ConventionalPath = "FbTokens";
+
+    private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
+
     public ValidateOptionsResult Validate(string? name, FbTokensOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        var prefix = OptionsConfigurationPath<FbTokensOptions>.PrefixOf(paths, name, ConventionalPath);
 
         if (string.IsNullOrWhiteSpace(options.AppId))
         {
-            failures.Add("FbTokens:AppId is required: set it to the numeric app id from the app dashboard.");
+            failures.Add(prefix + "AppId is required: set it to the numeric app id from the app dashboard.");
         }
         else if (!AppIdPattern().IsMatch(options.AppId))
         {
-            failures.Add("FbTokens:AppId must be the numeric app id (digits only).");
+            failures.Add(prefix + "AppId must be the numeric app id (digits only).");
         }
 
         // Never echo either value: only say which key is wrong and why.
         if (options.AppSecret is not null && !IsPrintableAscii(options.AppSecret))
         {
-            failures.Add("FbTokens:AppSecret is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
+            failures.Add(prefix + "AppSecret is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
         }
 
         if (options.ClientToken is not null && !IsPrintableAscii(options.ClientToken))
         {
-            failures.Add("FbTokens:ClientToken is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
+            failures.Add(prefix + "ClientToken is set but empty, or has white space, control or non-ASCII characters (the value is not shown).");
         }
 
         if (options.GraphApiVersion is null || !VersionPattern().IsMatch(options.GraphApiVersion))
         {
             // The value is not echoed: it may hold a line break or other characters that would forge a log line.
-            failures.Add("FbTokens:GraphApiVersion must look like 'v24.0': a 'v', one to three ASCII digits, '.', one or two ASCII digits, and nothing else.");
+            failures.Add(prefix + "GraphApiVersion must look like 'v24.0': a 'v', one to three ASCII digits, '.', one or two ASCII digits, and nothing else.");
         }
 
         if (options.GraphBaseAddress is null || !options.GraphBaseAddress.IsAbsoluteUri)
         {
-            failures.Add("FbTokens:GraphBaseAddress must be an absolute URI such as https://graph.facebook.com/.");
+            failures.Add(prefix + "GraphBaseAddress must be an absolute URI such as https://graph.facebook.com/.");
         }
         else if (options.GraphBaseAddress.Scheme != Uri.UriSchemeHttps && options.GraphBaseAddress.Scheme != Uri.UriSchemeHttp)
         {
-            failures.Add("FbTokens:GraphBaseAddress must be an http or https URI.");
+            failures.Add(prefix + "GraphBaseAddress must be an http or https URI.");
         }
         else if (HasQueryFragmentOrUserInfo(options.GraphBaseAddress))
         {
             // Every request is built on this address: a query would travel with each of them, user-info would be
             // sent as credentials. The address itself is not echoed, as either may hold one.
-            failures.Add("FbTokens:GraphBaseAddress must not have a query ('?'), a fragment ('#') or user-info ('user@'): give scheme, host, port and path only.");
+            failures.Add(prefix + "GraphBaseAddress must not have a query ('?'), a fragment ('#') or user-info ('user@'): give scheme, host, port and path only.");
         }
 
         if (options.PageSize is < 1 or > 100)
         {
-            failures.Add("FbTokens:PageSize must be between 1 and 100.");
+            failures.Add(prefix + "PageSize must be between 1 and 100.");
         }
 
         var resilience = options.Resilience;
         if (resilience is null)
         {
-            failures.Add("FbTokens:Resilience must not be null.");
+            failures.Add(prefix + "Resilience must not be null.");
         }
         else
         {
-            if (resilience.MaxRetryAttempts is < 0 or > 10)
-            {
-                failures.Add("FbTokens:Resilience:MaxRetryAttempts must be between 0 and 10.");
-            }
-
-            if (resilience.BaseDelay < TimeSpan.Zero || resilience.MaxDelay < resilience.BaseDelay)
-            {
-                failures.Add("FbTokens:Resilience:BaseDelay must be zero or positive and not above MaxDelay.");
-            }
-
-            if (resilience.AttemptTimeout <= TimeSpan.Zero || resilience.TotalTimeout < resilience.AttemptTimeout)
-            {
-                failures.Add("FbTokens:Resilience:AttemptTimeout must be positive and not above TotalTimeout.");
-            }
-
-            if (resilience.MaxRateLimitDelay < TimeSpan.Zero)
-            {
-                failures.Add("FbTokens:Resilience:MaxRateLimitDelay must be zero or positive.");
-            }
-
-            if (resilience.CircuitBreakerFailureRatio is <= 0 or > 1 || resilience.CircuitBreakerMinimumThroughput < 2
-                || resilience.CircuitBreakerSamplingDuration < TimeSpan.FromMilliseconds(500) || resilience.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
-            {
-                failures.Add("FbTokens:Resilience:CircuitBreaker* must be: FailureRatio in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 500 ms.");
-            }
-
-            if (resilience.UsageThrottleThreshold is <= 0 or > 100 || resilience.UsageThrottleDelay < TimeSpan.Zero || resilience.MaxUsageThrottleDelay < TimeSpan.Zero)
-            {
-                failures.Add("FbTokens:Resilience:UsageThrottleThreshold must be in (0, 100] and the throttle delays zero or positive.");
-            }
+            // One message per key, each starting with the key that holds the bad value.
+            var r = prefix + "Resilience:";
+            Check(failures, resilience.MaxRetryAttempts is >= 0 and <= 10, r + "MaxRetryAttempts must be between 0 and 10.");
+            Check(failures, resilience.BaseDelay >= TimeSpan.Zero, r + "BaseDelay must be zero or positive.");
+            Check(failures, resilience.MaxDelay >= resilience.BaseDelay, r + "MaxDelay must not be below " + r + "BaseDelay.");
+            Check(failures, resilience.AttemptTimeout > TimeSpan.Zero, r + "AttemptTimeout must be positive.");
+            Check(failures, resilience.TotalTimeout >= resilience.AttemptTimeout, r + "TotalTimeout must not be below " + r + "AttemptTimeout.");
+            Check(failures, resilience.MaxRateLimitDelay >= TimeSpan.Zero, r + "MaxRateLimitDelay must be zero or positive.");
+            Check(failures, resilience.CircuitBreakerFailureRatio is > 0 and <= 1, r + "CircuitBreakerFailureRatio must be in (0, 1].");
+            Check(failures, resilience.CircuitBreakerMinimumThroughput >= 2, r + "CircuitBreakerMinimumThroughput must be at least 2.");
+            Check(failures, resilience.CircuitBreakerSamplingDuration >= MinimumBreakerDuration, r + "CircuitBreakerSamplingDuration must be at least 500 ms.");
+            Check(failures, resilience.CircuitBreakerBreakDuration >= MinimumBreakerDuration, r + "CircuitBreakerBreakDuration must be at least 500 ms.");
+            Check(failures, Enum.IsDefined(resilience.UsageThrottleMode), r + "UsageThrottleMode is not a known value.");
+            Check(failures, resilience.UsageThrottleThreshold is > 0 and <= 100, r + "UsageThrottleThreshold must be in (0, 100].");
+            Check(failures, resilience.UsageThrottleDelay >= TimeSpan.Zero, r + "UsageThrottleDelay must be zero or positive.");
+            Check(failures, resilience.MaxUsageThrottleDelay >= TimeSpan.Zero, r + "MaxUsageThrottleDelay must be zero or positive.");
         }
 
         var limits = options.Limits;
         if (limits is null)
         {
-            failures.Add("FbTokens:Limits must not be null.");
+            failures.Add(prefix + "Limits must not be null.");
         }
         else
         {
-            if (limits.MaxResponseBodyBytes < 1024 || limits.MaxErrorBodyBytes < 1024)
-            {
-                failures.Add("FbTokens:Limits:MaxResponseBodyBytes and MaxErrorBodyBytes must be at least 1024.");
-            }
-
-            if (limits.MaxPages < 1 || limits.MaxConsecutiveEmptyPages < 1 || limits.MaxSeenPageLinks < 1)
-            {
-                failures.Add("FbTokens:Limits:MaxPages, MaxConsecutiveEmptyPages and MaxSeenPageLinks must be at least 1.");
-            }
+            var l = prefix + "Limits:";
+            Check(failures, limits.MaxResponseBodyBytes >= 1024, l + "MaxResponseBodyBytes must be at least 1024.");
+            Check(failures, limits.MaxErrorBodyBytes >= 1024, l + "MaxErrorBodyBytes must be at least 1024.");
+            Check(failures, limits.MaxPages >= 1, l + "MaxPages must be at least 1.");
+            Check(failures, limits.MaxConsecutiveEmptyPages >= 1, l + "MaxConsecutiveEmptyPages must be at least 1.");
+            Check(failures, limits.MaxSeenPageLinks >= 1, l + "MaxSeenPageLinks must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, bool valid, string failure)
+    {
+        if (!valid)
+        {
+            failures.Add(failure);
+        }
     }
 
     private static bool HasQueryFragmentOrUserInfo(Uri address) =>

@@ -1,6 +1,8 @@
 using FbTokens.Internal;
 using FbTokens.Tests.Framework;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FbTokens.Tests.Lifecycle;
@@ -62,5 +64,58 @@ public sealed class TokenManagerRegistrationTests
         await using var with = new LifecycleHost(build: b => b.AddTokenValidationSweep());
         Assert.DoesNotContain(without.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is TokenValidationService);
         Assert.Single(with.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is TokenValidationService);
+    }
+
+    public static TheoryData<string> SecretNeedingRegistrations => new() { "manager", "sweep", "store", "observer" };
+
+    [Theory]
+    [MemberData(nameof(SecretNeedingRegistrations))]
+    public async Task A_host_with_the_manager_or_the_sweep_and_no_app_secret_fails_at_start(string registration)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var fb = builder.Services.AddFbTokens(o => o.AppId = "138483919580948");
+        _ = registration switch
+        {
+            "manager" => fb.AddTokenManager(),
+            "sweep" => fb.AddTokenValidationSweep(),
+            "store" => fb.UseTokenStore<CountingTokenStore>(),
+            _ => fb.AddTokenLifecycleObserver<RecordingObserver>(),
+        };
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith("FbTokens:AppSecret is required", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_app_secret_is_reported_under_the_bound_section_when_the_manager_is_resolved()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Facebook:AppId"] = "138483919580948",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFbTokens(configuration.GetSection("Facebook")).AddTokenManager();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IGraphTokenManager>());
+
+        Assert.StartsWith("Facebook:AppSecret is required", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_client_alone_starts_without_an_app_secret()
+    {
+        // A client-side app that only redeems client codes needs no secret.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddFbTokens(o => o.AppId = "138483919580948").AddFacebookLogin();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        Assert.NotNull(host.Services.GetRequiredService<IGraphTokenClient>());
+        await host.StopAsync();
     }
 }
