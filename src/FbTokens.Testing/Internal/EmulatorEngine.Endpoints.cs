@@ -33,7 +33,7 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.MissingParameter("code");
         }
 
-        if (CheckClientId(request, out var app) is { } clientError)
+        if (_auth.CheckClientId(request, out var app) is { } clientError)
         {
             return clientError;
         }
@@ -44,13 +44,13 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.MissingParameter("redirect_uri");
         }
 
-        if (!_codes.TryGetValue(codeValue, out var code) || code.AppId != app.App.AppId)
+        if (_store.FindCode(codeValue) is not { } code || code.AppId != app.App.AppId)
         {
             return GraphErrors.OAuth(100, "Invalid verification code format.");
         }
 
         // Client codes are redeemed on the device, without the app secret; login codes need it.
-        if (!code.IsClientCode && CheckClientSecret(request, app) is { } secretError)
+        if (!code.IsClientCode && RequestAuthenticator.CheckClientSecret(request, app) is { } secretError)
         {
             return secretError;
         }
@@ -71,19 +71,19 @@ internal sealed partial class EmulatorEngine
         }
 
         code.Used = true;
-        var user = _users[code.UserId];
+        var user = _store.GetUser(code.UserId);
         if (!code.IsClientCode)
         {
             // A login starts a new 90-day data-access window.
             user.DataAccessExpiresAt = context.Now + _options.DataAccessLifetime;
-            var shortLived = IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now);
+            var shortLived = _store.IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now);
             context.Token = shortLived;
             return TokenResponse(shortLived, context.Now, includeTokenType: true);
         }
 
         var machineId = request.Get("machine_id") is { Length: > 0 } known && user.MachineIds.Contains(known) ? known : RandomValues.MachineId();
         user.MachineIds.Add(machineId);
-        var longLived = IssueUserTokenLocked(user, longLived: true, machineId, context.Now);
+        var longLived = _store.IssueUserTokenLocked(user, longLived: true, machineId, context.Now);
         context.Token = longLived;
         return EmulatorResponse.Json(200, w =>
         {
@@ -97,12 +97,12 @@ internal sealed partial class EmulatorEngine
 
     private EmulatorResponse ExchangeForLongLived(EmulatorRequest request, CallContext context)
     {
-        if (CheckClientId(request, out var app) is { } clientError)
+        if (_auth.CheckClientId(request, out var app) is { } clientError)
         {
             return clientError;
         }
 
-        if (CheckClientSecret(request, app) is { } secretError)
+        if (RequestAuthenticator.CheckClientSecret(request, app) is { } secretError)
         {
             return secretError;
         }
@@ -113,13 +113,13 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.MissingParameter("fb_exchange_token");
         }
 
-        if (!_tokens.TryGetValue(value, out var token) || token.Kind != EmulatedTokenKind.User)
+        if (_store.FindTokenLocked(value) is not { } token || token.Kind != EmulatedTokenKind.User)
         {
             return GraphErrors.CannotParseToken();
         }
 
         context.Token = token;
-        if (CheckUsable(token, context.Now) is { } unusable)
+        if (RequestAuthenticator.CheckUsable(token, context.Now) is { } unusable)
         {
             return unusable;
         }
@@ -130,31 +130,24 @@ internal sealed partial class EmulatorEngine
         }
 
         // Graph returns a new string; the old token keeps working until its own expiry.
-        var longLived = IssueUserTokenLocked(_users[token.UserId!], longLived: true, machineId: null, context.Now);
+        var longLived = _store.IssueUserTokenLocked(_store.UserOf(token), longLived: true, machineId: null, context.Now);
         context.Token = longLived;
         return TokenResponse(longLived, context.Now, includeTokenType: true);
     }
 
     private EmulatorResponse ClientCredentials(EmulatorRequest request, CallContext context)
     {
-        if (CheckClientId(request, out var app) is { } clientError)
+        if (_auth.CheckClientId(request, out var app) is { } clientError)
         {
             return clientError;
         }
 
-        if (CheckClientSecret(request, app) is { } secretError)
+        if (RequestAuthenticator.CheckClientSecret(request, app) is { } secretError)
         {
             return secretError;
         }
 
-        var token = new TokenState
-        {
-            Value = app.App.AppId + "|" + RandomValues.AppTokenSuffix(),
-            Kind = EmulatedTokenKind.App,
-            AppId = app.App.AppId,
-            IssuedAt = context.Now,
-        };
-        _tokens[token.Value] = token;
+        var token = _store.IssueAppTokenLocked(app, context.Now);
         return EmulatorResponse.Json(200, w =>
         {
             w.WriteStartObject();
@@ -185,12 +178,12 @@ internal sealed partial class EmulatorEngine
 
     private EmulatorResponse ClientCode(EmulatorRequest request, CallContext context)
     {
-        if (CheckClientId(request, out var app) is { } clientError)
+        if (_auth.CheckClientId(request, out var app) is { } clientError)
         {
             return clientError;
         }
 
-        if (CheckClientSecret(request, app) is { } secretError)
+        if (RequestAuthenticator.CheckClientSecret(request, app) is { } secretError)
         {
             return secretError;
         }
@@ -201,7 +194,7 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.MissingParameter("redirect_uri");
         }
 
-        if (CheckAccessToken(request, context, out var token) is { } tokenError)
+        if (_auth.CheckAccessToken(request, context, out var token) is { } tokenError)
         {
             return tokenError;
         }
@@ -211,16 +204,7 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.OAuth(100, "The access token must be a user access token of this app.");
         }
 
-        var code = new CodeState
-        {
-            Value = RandomValues.Code(),
-            AppId = app.App.AppId,
-            UserId = token.UserId!,
-            RedirectUri = NormalizeRedirect(redirectUri),
-            ExpiresAt = context.Now + _options.CodeLifetime,
-            IsClientCode = true,
-        };
-        _codes[code.Value] = code;
+        var code = _store.AddCodeLocked(app.App.AppId, token.UserId!, NormalizeRedirect(redirectUri), context.Now, isClientCode: true);
         return EmulatorResponse.Json(200, w =>
         {
             w.WriteStartObject();
@@ -233,14 +217,14 @@ internal sealed partial class EmulatorEngine
 
     private EmulatorResponse Accounts(EmulatorRequest request, RouteInfo route, CallContext context)
     {
-        if (CheckAccessToken(request, context, out var token) is { } tokenError)
+        if (_auth.CheckAccessToken(request, context, out var token) is { } tokenError)
         {
             return tokenError;
         }
 
         var objectId = route.ObjectId!;
         var userId = objectId == "me" ? token.UserId : objectId;
-        if (token.Kind != EmulatedTokenKind.User || !string.Equals(userId, token.UserId, StringComparison.Ordinal) || !_users.TryGetValue(userId!, out var user))
+        if (token.Kind != EmulatedTokenKind.User || !string.Equals(userId, token.UserId, StringComparison.Ordinal) || _store.FindUser(userId!) is not { } user)
         {
             return GraphErrors.UnsupportedGet(objectId);
         }
@@ -291,7 +275,7 @@ internal sealed partial class EmulatorEngine
             ? new HashSet<string>(fieldText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal)
             : new HashSet<string>(["access_token", "category", "category_list", "name", "id", "tasks"], StringComparer.Ordinal);
         var slice = pages.GetRange(start, Math.Max(0, end - start));
-        var pageTokens = slice.Select(p => PageTokenFor(token, p.Id, context.Now)).ToList();
+        var pageTokens = slice.Select(p => _store.PageTokenLocked(token, p.Id, context.Now)).ToList();
 
         return EmulatorResponse.Json(200, w =>
         {
@@ -401,38 +385,11 @@ internal sealed partial class EmulatorEngine
         return decoded.StartsWith("QVFI", StringComparison.Ordinal) ? pages.FindIndex(p => p.Id == decoded[4..]) : -1;
     }
 
-    private TokenState PageTokenFor(TokenState userToken, string pageId, DateTimeOffset now)
-    {
-        if (userToken.PageTokens.TryGetValue(pageId, out var existing))
-        {
-            return existing;
-        }
-
-        // From a long-lived user token a page token never expires; from a short-lived one it ends with it.
-        var pageToken = new TokenState
-        {
-            Value = RandomValues.PageToken(),
-            Kind = EmulatedTokenKind.Page,
-            AppId = userToken.AppId,
-            UserId = userToken.UserId,
-            PageId = pageId,
-            IsLongLived = userToken.IsLongLived,
-            IssuedAt = now,
-            ExpiresAt = userToken.IsLongLived ? null : userToken.ExpiresAt,
-            DataAccessExpiresAt = userToken.DataAccessExpiresAt,
-            Scopes = userToken.Scopes,
-        };
-        userToken.PageTokens[pageId] = pageToken;
-        _tokens[pageToken.Value] = pageToken;
-        _users[userToken.UserId!].Tokens.Add(pageToken);
-        return pageToken;
-    }
-
     // ---------------------------------------------------------------- me
 
     private EmulatorResponse Me(EmulatorRequest request, CallContext context)
     {
-        if (CheckAccessToken(request, context, out var token) is { } tokenError)
+        if (_auth.CheckAccessToken(request, context, out var token) is { } tokenError)
         {
             return tokenError;
         }
@@ -441,12 +398,12 @@ internal sealed partial class EmulatorEngine
         string name;
         if (token.Kind == EmulatedTokenKind.Page)
         {
-            var page = _users[token.UserId!].Pages.First(p => p.Id == token.PageId);
+            var page = _store.UserOf(token).Pages.First(p => p.Id == token.PageId);
             (id, name) = (page.Id, page.Name);
         }
         else if (token.Kind == EmulatedTokenKind.User)
         {
-            var user = _users[token.UserId!];
+            var user = _store.UserOf(token);
             (id, name) = (user.Id, user.Name);
         }
         else
@@ -467,7 +424,7 @@ internal sealed partial class EmulatorEngine
 
     private EmulatorResponse DebugToken(EmulatorRequest request, CallContext context)
     {
-        var accessToken = request.Get("access_token");
+        var accessToken = RequestAuthenticator.AccessToken(request);
         if (string.IsNullOrEmpty(accessToken))
         {
             return GraphErrors.AccessTokenRequired();
@@ -486,12 +443,12 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.OAuth(100, "(#100) The parameter input_token is required");
         }
 
-        if (_tokens.TryGetValue(input, out var token))
+        if (_store.FindTokenLocked(input) is { } token)
         {
             return EmulatorResponse.Json(200, w => WriteDebugData(w, token, context.Now));
         }
 
-        if (AppFromPair(input) is { } pairApp)
+        if (_auth.AppFromPair(input) is { } pairApp)
         {
             return EmulatorResponse.Json(200, w => WriteAppDebugData(w, pairApp.App));
         }
@@ -515,27 +472,27 @@ internal sealed partial class EmulatorEngine
     /// <summary><c>debug_token</c> accepts an app token (<c>{app-id}|{app-secret}</c> or from <c>client_credentials</c>) or a valid user token of the app (a developer token).</summary>
     private bool IsDebugCaller(string accessToken, DateTimeOffset now)
     {
-        if (AppFromPair(accessToken) is not null)
+        if (_auth.AppFromPair(accessToken) is not null)
         {
             return true;
         }
 
-        return _tokens.TryGetValue(accessToken, out var token)
+        return _store.FindTokenLocked(accessToken) is { } token
             && token.Kind is EmulatedTokenKind.App or EmulatedTokenKind.User
-            && CheckUsable(token, now) is null;
+            && RequestAuthenticator.CheckUsable(token, now) is null;
     }
 
     private void WriteDebugData(Utf8JsonWriter w, TokenState token, DateTimeOffset now)
     {
-        var app = _apps[token.AppId].App;
+        var app = _store.AppOf(token).App;
         if (token.Kind == EmulatedTokenKind.App)
         {
             WriteAppDebugData(w, app);
             return;
         }
 
-        var reason = InvalidReason(token, now);
-        var user = _users[token.UserId!];
+        var reason = token.InvalidReasonAt(now);
+        var user = _store.UserOf(token);
         w.WriteStartObject();
         w.WriteStartObject("data");
         w.WriteString("app_id", app.AppId);
@@ -653,11 +610,11 @@ internal sealed partial class EmulatorEngine
             return GraphErrors.OAuth(100, "(#100) Too many requests in batch message. Maximum batch size is 50");
         }
 
-        var topLevelToken = request.Get("access_token");
+        var topLevelToken = RequestAuthenticator.AccessToken(request);
         var topLevelProof = request.Get("appsecret_proof");
         var baseUri = new Uri(request.Url.GetLeftPart(UriPartial.Authority) + "/");
         var results = new List<EmulatorResponse?>(operations.Count);
-        lock (_sync)
+        lock (_store.Sync)
         {
             foreach (var operation in operations)
             {
@@ -699,9 +656,9 @@ internal sealed partial class EmulatorEngine
         var context = new CallContext(_time.GetUtcNow());
         if (topLevelToken is not null)
         {
-            lock (_sync)
+            lock (_store.Sync)
             {
-                context.App = _tokens.TryGetValue(topLevelToken, out var t) ? _apps.GetValueOrDefault(t.AppId) : AppFromPair(topLevelToken);
+                context.App = _auth.AppOfToken(topLevelToken);
             }
         }
 
@@ -736,7 +693,7 @@ internal sealed partial class EmulatorEngine
 
             w.WriteEndArray();
         });
-        lock (_sync)
+        lock (_store.Sync)
         {
             AddStandardHeaders(response, context, Route(request.Url.AbsolutePath).Version);
         }
@@ -752,148 +709,7 @@ internal sealed partial class EmulatorEngine
         w.WriteEndObject();
     }
 
-    // ---------------------------------------------------------------- shared checks (called under the lock)
-
-    private EmulatorResponse? CheckClientId(EmulatorRequest request, out AppState app)
-    {
-        app = null!;
-        var clientId = request.Get("client_id");
-        if (string.IsNullOrEmpty(clientId))
-        {
-            return GraphErrors.OAuth(101, "Missing client_id parameter.");
-        }
-
-        if (!_apps.TryGetValue(clientId, out var found))
-        {
-            return GraphErrors.OAuth(101, "Error validating application. Invalid application ID.");
-        }
-
-        app = found;
-        return null;
-    }
-
-    private static EmulatorResponse? CheckClientSecret(EmulatorRequest request, AppState app)
-    {
-        var secret = request.Get("client_secret");
-        if (string.IsNullOrEmpty(secret))
-        {
-            return GraphErrors.MissingParameter("client_secret");
-        }
-
-        // Graph reports a wrong secret with code 1 (its generic OAuth error), not 190.
-        return FixedTimeEquals(secret, app.App.AppSecret) ? null : GraphErrors.OAuth(1, "Error validating client secret.");
-    }
-
-    /// <summary>Checks the call's <c>access_token</c> (present, known, valid) and its <c>appsecret_proof</c>.</summary>
-    private EmulatorResponse? CheckAccessToken(EmulatorRequest request, CallContext context, out TokenState token)
-    {
-        token = null!;
-        var value = request.Get("access_token");
-        if (string.IsNullOrEmpty(value))
-        {
-            return GraphErrors.AccessTokenRequired();
-        }
-
-        if (!_tokens.TryGetValue(value, out var found))
-        {
-            return AppFromPair(value) is { } pairApp
-                ? CheckPairAsToken(pairApp, out token, context.Now)
-                : GraphErrors.CannotParseToken();
-        }
-
-        if (CheckUsable(found, context.Now) is { } unusable)
-        {
-            return unusable;
-        }
-
-        if (found.Kind != EmulatedTokenKind.App && CheckProof(request, found) is { } proofError)
-        {
-            return proofError;
-        }
-
-        token = found;
-        return null;
-    }
-
-    private static EmulatorResponse? CheckPairAsToken(AppState app, out TokenState token, DateTimeOffset now)
-    {
-        token = new TokenState { Value = app.App.AppAccessToken, Kind = EmulatedTokenKind.App, AppId = app.App.AppId, IssuedAt = now };
-        return null;
-    }
-
-    private EmulatorResponse? CheckProof(EmulatorRequest request, TokenState token)
-    {
-        var app = _apps[token.AppId].App;
-        var proof = request.Get("appsecret_proof");
-        if (proof is null)
-        {
-            return app.RequireAppSecretProof ? GraphErrors.MissingAppSecretProof() : null;
-        }
-
-        // A proof that is sent is checked even when the app does not require one, as Graph does.
-        return FixedTimeEquals(proof, ComputeProof(app.AppSecret, token.Value)) ? null : GraphErrors.InvalidAppSecretProof();
-    }
-
-    internal static string ComputeProof(string appSecret, string accessToken)
-    {
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(accessToken));
-#if NET9_0_OR_GREATER
-        return Convert.ToHexStringLower(hash);
-#else
-        return Convert.ToHexString(hash).ToLowerInvariant();
-#endif
-    }
-
-    private static bool FixedTimeEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
-
-    private static TokenInvalidationReason? InvalidReason(TokenState token, DateTimeOffset now) =>
-        token.InvalidatedBecause ?? (token.IsExpiredAt(now) ? TokenInvalidationReason.Expired : null);
-
-    private static EmulatorResponse? CheckUsable(TokenState token, DateTimeOffset now) =>
-        InvalidReason(token, now) is { } reason
-            ? GraphErrors.OAuth(190, GraphErrors.InvalidTokenMessage(reason, token, now), (int)reason)
-            : null;
-
-    private AppState? AppFromPair(string value)
-    {
-        var bar = value.IndexOf('|', StringComparison.Ordinal);
-        if (bar <= 0 || !_apps.TryGetValue(value[..bar], out var app))
-        {
-            return null;
-        }
-
-        var secret = value[(bar + 1)..];
-        return FixedTimeEquals(secret, app.App.AppSecret) || FixedTimeEquals(secret, app.App.ClientToken) ? app : null;
-    }
-
-    private AppState RequireApp(string? appId) =>
-        appId is null ? _apps[DefaultApp.AppId]
-        : _apps.TryGetValue(appId, out var app) ? app
-        : throw new ArgumentException($"The emulator has no app '{appId}'.", nameof(appId));
-
-    private UserState RequireUser(string userId) =>
-        _users.TryGetValue(userId, out var user) ? user : throw new ArgumentException($"The emulator has no user '{userId}'.", nameof(userId));
-
-    private TokenState IssueUserTokenLocked(UserState user, bool longLived, string? machineId, DateTimeOffset now)
-    {
-        var token = new TokenState
-        {
-            Value = RandomValues.UserToken(),
-            Kind = EmulatedTokenKind.User,
-            AppId = user.AppId,
-            UserId = user.Id,
-            IsLongLived = longLived,
-            IssuedAt = now,
-            ExpiresAt = now + (longLived ? _options.LongLivedTokenLifetime : _options.ShortLivedTokenLifetime),
-            DataAccessExpiresAt = user.DataAccessExpiresAt,
-            Scopes = user.Scopes,
-            MachineId = machineId,
-        };
-        _tokens[token.Value] = token;
-        user.Tokens.Add(token);
-        return token;
-    }
+    // ---------------------------------------------------------------- shared helpers
 
     private static string NormalizeRedirect(string redirectUri) =>
         Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : redirectUri;

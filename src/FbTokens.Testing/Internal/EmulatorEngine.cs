@@ -17,148 +17,32 @@ internal sealed partial class EmulatorEngine
     private const int MaxPageSize = 100;
     private static readonly string[] PageScopes = ["pages_show_list", "pages_read_engagement", "pages_manage_posts"];
 
-    private readonly object _sync = new();
     private readonly TimeProvider _time;
+    private readonly EmulatorStore _store;
+    private readonly RequestAuthenticator _auth;
     private readonly GraphTokenEmulatorOptions _options;
-    private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UserState> _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TokenState> _tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CodeState> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _pageCalls = new(StringComparer.Ordinal);
     private readonly List<PendingFault> _faults = [];
     private readonly List<Throttle> _throttles = [];
     private readonly Dictionary<GraphEndpoint, TimeSpan> _latency = [];
     private readonly int[] _callCounts = new int[Enum.GetValues<GraphEndpoint>().Length];
-    private long _nextUserId = 100_000_000_000_001;
-    private long _nextPageId = 200_000_000_000_001;
-    private long _nextAppId;
 
     public EmulatorEngine(TimeProvider time, GraphTokenEmulatorOptions options)
     {
         _time = time;
         _options = options;
-        _nextAppId = long.Parse(options.AppId, CultureInfo.InvariantCulture) + 1;
-        DefaultApp = AddApp(options.AppId, options.AppSecret ?? RandomValues.Secret(), options.AppName, options.RequireAppSecretProof, options.CallBudgetPerHour);
+        _store = new EmulatorStore(time, options);
+        _auth = new RequestAuthenticator(_store);
     }
 
-    public EmulatedApp DefaultApp { get; }
-
-    // ---------------------------------------------------------------- state set-up (test helpers)
-
-    public EmulatedApp AddApp(string? appId, string? appSecret, string name, bool requireAppSecretProof, int callBudgetPerHour)
-    {
-        lock (_sync)
-        {
-            var id = appId ?? RandomValues.Digits(_nextAppId++);
-            var app = new EmulatedApp(id, appSecret ?? RandomValues.Secret(), RandomValues.Secret(), name, requireAppSecretProof, callBudgetPerHour);
-            _apps[id] = new AppState(app);
-            return app;
-        }
-    }
-
-    public EmulatedUser CreateUser(string? name, string? appId, IReadOnlyList<string> scopes)
-    {
-        lock (_sync)
-        {
-            var app = RequireApp(appId);
-            var id = RandomValues.Digits(_nextUserId++);
-            var now = _time.GetUtcNow();
-            var user = new UserState(id, name ?? "Test User " + id, app.App.AppId, scopes, now + _options.DataAccessLifetime);
-            _users[id] = user;
-            var token = IssueUserTokenLocked(user, longLived: false, machineId: null, now);
-            return new EmulatedUser(id, user.Name, app.App.AppId, token.Value);
-        }
-    }
-
-    public EmulatedPage AddPage(string userId, string? name, string category, IReadOnlyList<string> tasks)
-    {
-        lock (_sync)
-        {
-            var user = RequireUser(userId);
-            var id = RandomValues.Digits(_nextPageId++);
-            var page = new EmulatedPage(id, name ?? "Test Page " + id, category, [new("2200", category)], tasks);
-            user.Pages.Add(page);
-            return page;
-        }
-    }
-
-    public string CreateAuthorizationCode(string userId, Uri redirectUri)
-    {
-        lock (_sync)
-        {
-            var user = RequireUser(userId);
-            var code = new CodeState
-            {
-                Value = RandomValues.Code(),
-                AppId = user.AppId,
-                UserId = user.Id,
-                RedirectUri = redirectUri.AbsoluteUri,
-                ExpiresAt = _time.GetUtcNow() + _options.CodeLifetime,
-            };
-            _codes[code.Value] = code;
-            return code.Value;
-        }
-    }
-
-    public string IssueUserToken(string userId, bool longLived)
-    {
-        lock (_sync)
-        {
-            return IssueUserTokenLocked(RequireUser(userId), longLived, machineId: null, _time.GetUtcNow()).Value;
-        }
-    }
-
-    public EmulatedToken? FindToken(string accessToken)
-    {
-        lock (_sync)
-        {
-            return _tokens.TryGetValue(accessToken, out var token) ? token.ToPublic() : null;
-        }
-    }
-
-    public int InvalidateUserTokens(string userId, TokenInvalidationReason reason)
-    {
-        lock (_sync)
-        {
-            var user = RequireUser(userId);
-            var count = 0;
-            foreach (var token in user.Tokens)
-            {
-                if (token.InvalidatedBecause is null)
-                {
-                    token.InvalidatedBecause = reason;
-                    count++;
-                }
-            }
-
-            return count;
-        }
-    }
-
-    public bool InvalidateToken(string accessToken, TokenInvalidationReason reason)
-    {
-        lock (_sync)
-        {
-            if (!_tokens.TryGetValue(accessToken, out var token))
-            {
-                return false;
-            }
-
-            token.InvalidatedBecause ??= reason;
-            foreach (var page in token.PageTokens.Values)
-            {
-                page.InvalidatedBecause ??= reason;
-            }
-
-            return true;
-        }
-    }
+    /// <summary>The emulated apps, users, tokens and codes, which tests set up directly.</summary>
+    public EmulatorStore Store => _store;
 
     // ---------------------------------------------------------------- faults and counters
 
     public void AddFault(EmulatorFault fault, int calls, GraphEndpoint? endpoint)
     {
-        lock (_sync)
+        lock (_store.Sync)
         {
             _faults.Add(new PendingFault(fault, endpoint) { Remaining = calls });
         }
@@ -166,7 +50,7 @@ internal sealed partial class EmulatorEngine
 
     public void SetLatency(TimeSpan latency, GraphEndpoint? endpoint)
     {
-        lock (_sync)
+        lock (_store.Sync)
         {
             foreach (var e in endpoint is { } one ? [one] : Enum.GetValues<GraphEndpoint>())
             {
@@ -177,7 +61,7 @@ internal sealed partial class EmulatorEngine
 
     public void AddThrottle(ThrottleTarget target, string id, int code, TimeSpan duration, bool sendRetryAfter)
     {
-        lock (_sync)
+        lock (_store.Sync)
         {
             _throttles.Add(new Throttle(target, id, code, _time.GetUtcNow() + duration, sendRetryAfter));
         }
@@ -185,7 +69,7 @@ internal sealed partial class EmulatorEngine
 
     public void ClearFaults()
     {
-        lock (_sync)
+        lock (_store.Sync)
         {
             _faults.Clear();
             _throttles.Clear();
@@ -212,7 +96,7 @@ internal sealed partial class EmulatorEngine
 
         TimeSpan latency;
         PendingFault? fault;
-        lock (_sync)
+        lock (_store.Sync)
         {
             latency = _latency.TryGetValue(route.Endpoint, out var l) ? l : TimeSpan.Zero;
             fault = TakeFault(route.Endpoint, explicitOnly: false);
@@ -313,36 +197,11 @@ internal sealed partial class EmulatorEngine
     [GeneratedRegex(@"^v\d+\.\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex VersionSegment();
 
-    /// <summary>The per-call context: which app, user and page the call is for, for usage and throttles.</summary>
-    private sealed class CallContext(DateTimeOffset now)
-    {
-        public DateTimeOffset Now { get; } = now;
-
-        public AppState? App { get; set; }
-
-        public TokenState? Token { get; set; }
-
-        public string? UserId => Token?.UserId;
-
-        public string? PageId => Token?.PageId;
-    }
-
     private EmulatorResponse Dispatch(EmulatorRequest request, RouteInfo route)
     {
-        lock (_sync)
+        lock (_store.Sync)
         {
-            var context = new CallContext(_time.GetUtcNow());
-            var accessToken = request.Get("access_token");
-            if (accessToken is not null)
-            {
-                context.Token = _tokens.GetValueOrDefault(accessToken);
-                context.App = context.Token is { } t ? _apps.GetValueOrDefault(t.AppId) : AppFromPair(accessToken);
-            }
-
-            if (request.Get("client_id") is { } clientId && _apps.TryGetValue(clientId, out var byClientId))
-            {
-                context.App = byClientId;
-            }
+            var context = _auth.Identify(request, _time.GetUtcNow());
 
             if (context.App is not null)
             {

@@ -62,6 +62,10 @@ internal sealed class TokenState
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
 
+    /// <summary>Why the token no longer works at <paramref name="now"/> (invalidated, else expired); null while it works.</summary>
+    public TokenInvalidationReason? InvalidReasonAt(DateTimeOffset now) =>
+        InvalidatedBecause ?? (IsExpiredAt(now) ? TokenInvalidationReason.Expired : null);
+
     public EmulatedToken ToPublic() => new(Kind, AppId, UserId, PageId, IsLongLived, IssuedAt, ExpiresAt, DataAccessExpiresAt, Scopes, InvalidatedBecause, MachineId);
 }
 
