@@ -149,10 +149,10 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// <summary>How many calls an endpoint received since the start or the last <see cref="ResetCallCounts"/>, faulted ones included.</summary>
     /// <param name="endpoint">The endpoint; operations inside a batch count for their own endpoint too.</param>
     /// <returns>The count.</returns>
-    public int GetCallCount(GraphEndpoint endpoint) => _engine.GetCallCount(endpoint);
+    public int GetCallCount(GraphEndpoint endpoint) => _engine.CallCounts.Get(endpoint);
 
     /// <summary>Sets every call count back to zero.</summary>
-    public void ResetCallCounts() => _engine.ResetCallCounts();
+    public void ResetCallCounts() => _engine.CallCounts.Reset();
 
     /// <summary>
     /// Creates an in-memory handler that answers like Graph without a socket. Plug it into the FbTokens client with

@@ -78,21 +78,14 @@ internal sealed partial class EmulatorEngine
             user.DataAccessExpiresAt = context.Now + _options.DataAccessLifetime;
             var shortLived = _store.IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now);
             context.Token = shortLived;
-            return TokenResponse(shortLived, context.Now, includeTokenType: true);
+            return TokenResponses.Bearer(shortLived, context.Now);
         }
 
         var machineId = request.Get("machine_id") is { Length: > 0 } known && user.MachineIds.Contains(known) ? known : RandomValues.MachineId();
         user.MachineIds.Add(machineId);
         var longLived = _store.IssueUserTokenLocked(user, longLived: true, machineId, context.Now);
         context.Token = longLived;
-        return EmulatorResponse.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("access_token", longLived.Value);
-            w.WriteNumber("expires_in", Seconds(longLived.ExpiresAt!.Value - context.Now));
-            w.WriteString("machine_id", machineId);
-            w.WriteEndObject();
-        });
+        return TokenResponses.Redeemed(longLived, machineId, context.Now);
     }
 
     private EmulatorResponse ExchangeForLongLived(EmulatorRequest request, CallContext context)
@@ -132,7 +125,7 @@ internal sealed partial class EmulatorEngine
         // Graph returns a new string; the old token keeps working until its own expiry.
         var longLived = _store.IssueUserTokenLocked(_store.UserOf(token), longLived: true, machineId: null, context.Now);
         context.Token = longLived;
-        return TokenResponse(longLived, context.Now, includeTokenType: true);
+        return TokenResponses.Bearer(longLived, context.Now);
     }
 
     private EmulatorResponse ClientCredentials(EmulatorRequest request, CallContext context)
@@ -148,31 +141,8 @@ internal sealed partial class EmulatorEngine
         }
 
         var token = _store.IssueAppTokenLocked(app, context.Now);
-        return EmulatorResponse.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("access_token", token.Value);
-            w.WriteString("token_type", "bearer");
-            w.WriteEndObject();
-        });
+        return TokenResponses.AppToken(token);
     }
-
-    private static EmulatorResponse TokenResponse(TokenState token, DateTimeOffset now, bool includeTokenType) => EmulatorResponse.Json(200, w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("access_token", token.Value);
-        if (includeTokenType)
-        {
-            w.WriteString("token_type", "bearer");
-        }
-
-        if (token.ExpiresAt is { } expiresAt)
-        {
-            w.WriteNumber("expires_in", Seconds(expiresAt - now));
-        }
-
-        w.WriteEndObject();
-    });
 
     // ---------------------------------------------------------------- oauth/client_code
 
@@ -205,12 +175,7 @@ internal sealed partial class EmulatorEngine
         }
 
         var code = _store.AddCodeLocked(app.App.AppId, token.UserId!, NormalizeRedirect(redirectUri), context.Now, isClientCode: true);
-        return EmulatorResponse.Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("code", code.Value);
-            w.WriteEndObject();
-        });
+        return TokenResponses.ClientCode(code);
     }
 
     // ---------------------------------------------------------------- {user-id}/accounts
@@ -639,12 +604,11 @@ internal sealed partial class EmulatorEngine
 
                 var opRequest = new EmulatorRequest(op.Method, opUri, parameters);
                 var route = Route(opUri.AbsolutePath);
-                Interlocked.Increment(ref _callCounts[(int)route.Endpoint]);
-                var fault = TakeFault(route.Endpoint, explicitOnly: true);
-                if (fault is not null)
+                _calls.Increment(route.Endpoint);
+                if (_faults.TakeForBatchOperationLocked(route.Endpoint) is { } fault)
                 {
                     // Transport-level faults leave the operation incomplete: Graph's null.
-                    var faulted = FaultResponse(fault.Fault);
+                    var faulted = FaultResponses.Replace(fault);
                     results.Add(faulted is { ResetConnection: false, StatusCode: >= 500 } && faulted.ContentType == EmulatorResponse.JsonContentType ? faulted : null);
                     continue;
                 }
@@ -695,7 +659,7 @@ internal sealed partial class EmulatorEngine
         });
         lock (_store.Sync)
         {
-            AddStandardHeaders(response, context, Route(request.Url.AbsolutePath).Version);
+            _usage.AddStandardHeaders(response, context, Route(request.Url.AbsolutePath).Version);
         }
 
         return response;
@@ -713,6 +677,4 @@ internal sealed partial class EmulatorEngine
 
     private static string NormalizeRedirect(string redirectUri) =>
         Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : redirectUri;
-
-    private static long Seconds(TimeSpan span) => (long)Math.Round(span.TotalSeconds);
 }
