@@ -1,70 +1,64 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace FbTokens.Testing.Internal;
 
 /// <summary>
-/// The emulator's one engine: request in, response out. Both hosts (in-memory handler and Kestrel) call
-/// <see cref="HandleAsync"/>, so they behave identically. All state sits behind one lock: every critical
-/// section is a few dictionary operations, which keeps thousands of concurrent calls consistent and fast enough.
+/// The emulator's engine: request in, response out. Both hosts (in-memory handler and Kestrel) call
+/// <see cref="HandleAsync"/>, so they behave identically. It composes the parts and runs the outer steps of a
+/// call (count, latency, injected fault); the router and the endpoints do the rest. All state sits behind the
+/// store's one lock.
 /// </summary>
-internal sealed partial class EmulatorEngine
+internal sealed class EmulatorEngine
 {
-    private const int MaxBatchSize = 50;
-    private const int MaxPageSize = 100;
-    private static readonly string[] PageScopes = ["pages_show_list", "pages_read_engagement", "pages_manage_posts"];
-
     private readonly TimeProvider _time;
-    private readonly EmulatorStore _store;
-    private readonly RequestAuthenticator _auth;
-    private readonly GraphTokenEmulatorOptions _options;
-    private readonly FaultPlan _faults;
-    private readonly ThrottleGate _throttles;
-    private readonly UsageMeter _usage = new();
-    private readonly CallCounter _calls = new();
+    private readonly EmulatorRouter _router;
+    private readonly BatchEndpoint _batch;
 
     public EmulatorEngine(TimeProvider time, GraphTokenEmulatorOptions options)
     {
         _time = time;
-        _options = options;
-        _store = new EmulatorStore(time, options);
-        _auth = new RequestAuthenticator(_store);
-        _faults = new FaultPlan(_store.Sync);
-        _throttles = new ThrottleGate(_store.Sync, time);
+        Store = new EmulatorStore(time, options);
+        Faults = new FaultPlan(Store.Sync);
+        Throttles = new ThrottleGate(Store.Sync, time);
+        var auth = new RequestAuthenticator(Store);
+        var usage = new UsageMeter();
+        _router = new EmulatorRouter(Store, auth, usage, Throttles, time, new Dictionary<GraphEndpoint, IEndpointHandler>
+        {
+            [GraphEndpoint.AccessToken] = new AccessTokenEndpoint(
+                new CodeGrant(Store, auth, options), new ExchangeTokenGrant(Store, auth), new ClientCredentialsGrant(Store, auth)),
+            [GraphEndpoint.ClientCode] = new ClientCodeEndpoint(Store, auth),
+            [GraphEndpoint.Accounts] = new AccountsEndpoint(Store, auth, options),
+            [GraphEndpoint.DebugToken] = new DebugTokenEndpoint(Store, auth),
+            [GraphEndpoint.Me] = new MeEndpoint(Store, auth),
+        });
+        _batch = new BatchEndpoint(_router, auth, Store, Faults, CallCounts, usage, time);
     }
 
     /// <summary>The emulated apps, users, tokens and codes, which tests set up directly.</summary>
-    public EmulatorStore Store => _store;
+    public EmulatorStore Store { get; }
 
     /// <summary>The faults and latency tests inject.</summary>
-    public FaultPlan Faults => _faults;
+    public FaultPlan Faults { get; }
 
     /// <summary>The throttles tests set.</summary>
-    public ThrottleGate Throttles => _throttles;
+    public ThrottleGate Throttles { get; }
 
     /// <summary>Calls per endpoint.</summary>
-    public CallCounter CallCounts => _calls;
+    public CallCounter CallCounts { get; } = new();
 
     /// <summary>Removes every pending fault, throttle and latency at once.</summary>
     public void ClearFaults()
     {
-        lock (_store.Sync)
+        lock (Store.Sync)
         {
-            _faults.ClearLocked();
-            _throttles.ClearLocked();
+            Faults.ClearLocked();
+            Throttles.ClearLocked();
         }
     }
 
-    // ---------------------------------------------------------------- request handling
-
     public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request, CancellationToken cancellationToken)
     {
-        var route = Route(request.Url.AbsolutePath);
-        _calls.Increment(route.Endpoint);
-        var (latency, fault) = _faults.Next(route.Endpoint);
+        var route = EmulatorRouter.Route(request.Url.AbsolutePath);
+        CallCounts.Increment(route.Endpoint);
+        var (latency, fault) = Faults.Next(route.Endpoint);
         if (latency > TimeSpan.Zero)
         {
             // The TimeProvider's delay: with a FakeTimeProvider the call waits until the test advances time.
@@ -77,63 +71,12 @@ internal sealed partial class EmulatorEngine
             return faulted;
         }
 
-        var response = route.Endpoint == GraphEndpoint.Batch ? HandleBatch(request) : Dispatch(request, route);
+        var response = route.Endpoint == GraphEndpoint.Batch ? _batch.Handle(request) : _router.Dispatch(request, route);
         if (fault == EmulatorFault.TruncatedBody)
         {
             FaultResponses.Truncate(response);
         }
 
         return response;
-    }
-
-    private readonly record struct RouteInfo(GraphEndpoint Endpoint, string? ObjectId, string Version, string Path);
-
-    private static RouteInfo Route(string absolutePath)
-    {
-        var segments = absolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
-        var version = FbTokensVersion;
-        if (segments.Count > 0 && VersionSegment().IsMatch(segments[0]))
-        {
-            version = segments[0];
-            segments.RemoveAt(0);
-        }
-
-        var path = string.Join('/', segments);
-        var endpoint = segments switch
-        {
-            [] => GraphEndpoint.Batch,
-            ["oauth", "access_token"] => GraphEndpoint.AccessToken,
-            ["oauth", "client_code"] => GraphEndpoint.ClientCode,
-            ["debug_token"] => GraphEndpoint.DebugToken,
-            ["me"] => GraphEndpoint.Me,
-            [_, "accounts"] => GraphEndpoint.Accounts,
-            _ => GraphEndpoint.Unknown,
-        };
-        return new RouteInfo(endpoint, endpoint == GraphEndpoint.Accounts ? segments[0] : null, version, path);
-    }
-
-    private const string FbTokensVersion = "v24.0";
-
-    [GeneratedRegex(@"^v\d+\.\d+$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionSegment();
-
-    private EmulatorResponse Dispatch(EmulatorRequest request, RouteInfo route)
-    {
-        lock (_store.Sync)
-        {
-            var context = _auth.Identify(request, _time.GetUtcNow());
-            _usage.Record(context);
-            var response = _throttles.Check(context) ?? route.Endpoint switch
-            {
-                GraphEndpoint.AccessToken => AccessToken(request, context),
-                GraphEndpoint.ClientCode => ClientCode(request, context),
-                GraphEndpoint.Accounts => Accounts(request, route, context),
-                GraphEndpoint.DebugToken => DebugToken(request, context),
-                GraphEndpoint.Me => Me(request, context),
-                _ => GraphErrors.OAuth(2500, "Unknown path components: /" + route.Path),
-            };
-            _usage.AddStandardHeaders(response, context, route.Version);
-            return response;
-        }
     }
 }

@@ -85,6 +85,10 @@ internal sealed class CodeState
     public bool IsClientCode { get; init; }
 
     public bool Used { get; set; }
+
+    /// <summary>The form a redirect URI is compared in (Graph compares the URI, not its spelling); unparsable text stays as sent.</summary>
+    public static string NormalizeRedirect(string redirectUri) =>
+        Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : redirectUri;
 }
 
 internal sealed record PendingFault(EmulatorFault Fault, GraphEndpoint? Endpoint)
