@@ -44,12 +44,12 @@ internal static class GraphErrors
     /// <summary>The message Graph gives for a token that no longer works, by subcode.</summary>
     public static string InvalidTokenMessage(TokenInvalidationReason reason, TokenState token, DateTimeOffset now) => reason switch
     {
-        TokenInvalidationReason.AppRemoved => $"Error validating access token: The user has not authorized application {token.AppId}.",
-        TokenInvalidationReason.Checkpointed => "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given.",
+        TokenInvalidationReason.AppNotInstalled => $"Error validating access token: The user has not authorized application {token.AppId}.",
+        TokenInvalidationReason.UserCheckpointed => "Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given.",
         TokenInvalidationReason.PasswordChanged => "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
         TokenInvalidationReason.Expired => ExpiredMessage(token.ExpiresAt ?? now, now),
         TokenInvalidationReason.UnconfirmedUser => $"Error validating access token: Sessions for the user {token.UserId} are not allowed because the user is not a confirmed user.",
-        TokenInvalidationReason.LoggedOut => "Error validating access token: The session is invalid because the user logged out.",
+        TokenInvalidationReason.InvalidAccessToken => "Error validating access token: The session is invalid because the user logged out.",
         TokenInvalidationReason.InvalidSession => "Error validating access token: The session is invalid because the user no longer has a role on the page.",
         _ => "Error validating access token: The session is invalid.",
     };
