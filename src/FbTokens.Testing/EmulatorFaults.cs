@@ -19,7 +19,7 @@ public sealed class EmulatorFaults
     public void FailNext(int calls, EmulatorFault fault, GraphEndpoint? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(calls);
-        _engine.AddFault(fault, calls, endpoint);
+        _engine.Faults.Add(fault, calls, endpoint);
     }
 
     /// <summary>Delays every answer (of <paramref name="endpoint"/>, or of all) by <paramref name="latency"/> on the emulator's <see cref="TimeProvider"/>: with a <c>FakeTimeProvider</c> the call waits until the test advances time.</summary>
@@ -28,7 +28,7 @@ public sealed class EmulatorFaults
     public void SetLatency(TimeSpan latency, GraphEndpoint? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
-        _engine.SetLatency(latency, endpoint);
+        _engine.Faults.SetLatency(latency, endpoint);
     }
 
     /// <summary>Throttles every call of an app (resolved from <c>client_id</c> or the access token) for <paramref name="duration"/>.</summary>
@@ -62,6 +62,6 @@ public sealed class EmulatorFaults
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-        _engine.AddThrottle(target, id, code, duration, sendRetryAfter);
+        _engine.Throttles.Add(target, id, code, duration, sendRetryAfter);
     }
 }

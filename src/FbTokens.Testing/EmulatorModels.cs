@@ -86,14 +86,17 @@ public enum EmulatedTokenKind
     App,
 }
 
-/// <summary>Why a user's tokens stop working; the values are Graph's error subcodes.</summary>
+/// <summary>
+/// Why a user's tokens stop working; the values are Graph's error subcodes, and each member has the name of the
+/// client's <see cref="TokenErrorReason"/> member for the same subcode, so a test can compare them by name.
+/// </summary>
 public enum TokenInvalidationReason
 {
     /// <summary>458: the user removed the app (has not logged into it).</summary>
-    AppRemoved = 458,
+    AppNotInstalled = 458,
 
     /// <summary>459: the user is checkpointed and must log in at facebook.com.</summary>
-    Checkpointed = 459,
+    UserCheckpointed = 459,
 
     /// <summary>460: the user changed their password.</summary>
     PasswordChanged = 460,
@@ -105,7 +108,7 @@ public enum TokenInvalidationReason
     UnconfirmedUser = 464,
 
     /// <summary>467: the user logged out (the token is invalid).</summary>
-    LoggedOut = 467,
+    InvalidAccessToken = 467,
 
     /// <summary>492: the session is invalid (e.g. the user lost their role on the page).</summary>
     InvalidSession = 492,

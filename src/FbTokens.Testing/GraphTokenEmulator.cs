@@ -44,7 +44,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public TimeProvider TimeProvider { get; }
 
     /// <summary>The app created with the emulator, from <see cref="GraphTokenEmulatorOptions"/>.</summary>
-    public EmulatedApp DefaultApp => _engine.DefaultApp;
+    public EmulatedApp DefaultApp => _engine.Store.DefaultApp;
 
     /// <summary>Fault injection: invalidated tokens are on the emulator itself; throttles, transient failures, broken bodies, resets and latency are here.</summary>
     public EmulatorFaults Faults { get; }
@@ -55,7 +55,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// <param name="callBudgetPerHour">Calls per rolling hour that make 100 % in <c>X-App-Usage</c>.</param>
     /// <returns>The app, with its generated id, secret and client token.</returns>
     public EmulatedApp AddApp(string? name = null, bool requireAppSecretProof = false, int callBudgetPerHour = 100_000) =>
-        _engine.AddApp(null, null, name ?? "Emulated App", requireAppSecretProof, callBudgetPerHour);
+        _engine.Store.AddApp(null, null, name ?? "Emulated App", requireAppSecretProof, callBudgetPerHour);
 
     /// <summary>Creates a test user who has logged into the app, with a fresh short-lived user token.</summary>
     /// <param name="name">The user's name; a generated one when null.</param>
@@ -64,7 +64,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// <returns>The user and their short-lived token.</returns>
     /// <exception cref="ArgumentException">The app does not exist.</exception>
     public EmulatedUser CreateTestUser(string? name = null, string? appId = null, IEnumerable<string>? scopes = null) =>
-        _engine.CreateUser(name, appId, scopes?.ToArray() ?? DefaultScopes);
+        _engine.Store.CreateUser(name, appId, scopes?.ToArray() ?? DefaultScopes);
 
     /// <summary>Gives a user a role on <paramref name="count"/> new pages (named <c>Test Page 1…n</c>, category Brand, all tasks).</summary>
     /// <param name="userId">The user's id.</param>
@@ -87,7 +87,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public EmulatedPage CreatePage(string userId, string? name = null, string category = "Brand", IEnumerable<string>? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return _engine.AddPage(userId, name, category, tasks?.ToArray() ?? DefaultTasks);
+        return _engine.Store.AddPage(userId, name, category, tasks?.ToArray() ?? DefaultTasks);
     }
 
     /// <summary>Mints the single-use authorization code Facebook Login would send to <paramref name="redirectUri"/>; it expires after <see cref="GraphTokenEmulatorOptions.CodeLifetime"/>.</summary>
@@ -99,7 +99,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(redirectUri);
-        return _engine.CreateAuthorizationCode(userId, redirectUri);
+        return _engine.Store.CreateAuthorizationCode(userId, redirectUri);
     }
 
     /// <summary>Issues another user token directly, e.g. to seed a token store with many long-lived tokens.</summary>
@@ -110,7 +110,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public string IssueUserToken(string userId, bool longLived = true)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return _engine.IssueUserToken(userId, longLived);
+        return _engine.Store.IssueUserToken(userId, longLived);
     }
 
     /// <summary>What the emulator knows about a token it issued; null for a token it never issued.</summary>
@@ -119,7 +119,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public EmulatedToken? FindToken(string accessToken)
     {
         ArgumentNullException.ThrowIfNull(accessToken);
-        return _engine.FindToken(accessToken);
+        return _engine.Store.FindToken(accessToken);
     }
 
     /// <summary>
@@ -133,7 +133,7 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public int InvalidateUserTokens(string userId, TokenInvalidationReason reason)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        return _engine.InvalidateUserTokens(userId, reason);
+        return _engine.Store.InvalidateUserTokens(userId, reason);
     }
 
     /// <summary>Invalidates one token (and the page tokens derived from it).</summary>
@@ -143,16 +143,16 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public bool InvalidateToken(string accessToken, TokenInvalidationReason reason)
     {
         ArgumentNullException.ThrowIfNull(accessToken);
-        return _engine.InvalidateToken(accessToken, reason);
+        return _engine.Store.InvalidateToken(accessToken, reason);
     }
 
     /// <summary>How many calls an endpoint received since the start or the last <see cref="ResetCallCounts"/>, faulted ones included.</summary>
     /// <param name="endpoint">The endpoint; operations inside a batch count for their own endpoint too.</param>
     /// <returns>The count.</returns>
-    public int GetCallCount(GraphEndpoint endpoint) => _engine.GetCallCount(endpoint);
+    public int GetCallCount(GraphEndpoint endpoint) => _engine.CallCounts.Get(endpoint);
 
     /// <summary>Sets every call count back to zero.</summary>
-    public void ResetCallCounts() => _engine.ResetCallCounts();
+    public void ResetCallCounts() => _engine.CallCounts.Reset();
 
     /// <summary>
     /// Creates an in-memory handler that answers like Graph without a socket. Plug it into the FbTokens client with

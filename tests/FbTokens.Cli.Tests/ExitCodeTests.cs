@@ -24,7 +24,7 @@ public sealed class ExitCodeTests : IAsyncLifetime
     public async Task An_invalidated_token_exits_3_with_the_reason()
     {
         var user = _cli.Emulator.CreateTestUser();
-        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.LoggedOut);
+        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.InvalidAccessToken);
 
         var result = await _cli.RunAsync("exchange", user.AccessToken);
 
@@ -150,7 +150,7 @@ public sealed class ExitCodeTests : IAsyncLifetime
     public async Task Json_errors_are_machine_readable_on_stdout()
     {
         var user = _cli.Emulator.CreateTestUser();
-        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.AppRemoved);
+        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.AppNotInstalled);
 
         var result = await _cli.RunAsync("exchange", user.AccessToken, "--json");
 

@@ -42,7 +42,7 @@ public sealed class KestrelTests : IAsyncLifetime
     {
         var url = _baseAddress.AbsoluteUri;
         var user = _cli.Emulator.CreateTestUser();
-        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.Checkpointed);
+        _cli.Emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.UserCheckpointed);
         var invalid = await _cli.RunOverNetworkAsync("exchange", user.AccessToken, "--graph-url", url);
         _cli.Emulator.Faults.FailNext(1, EmulatorFault.HtmlBody);
         var html = await _cli.RunOverNetworkAsync("app-token", "--graph-url", url);

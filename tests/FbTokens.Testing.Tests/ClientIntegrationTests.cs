@@ -72,9 +72,9 @@ public sealed class ClientIntegrationTests
     [Theory]
     [InlineData(TokenInvalidationReason.Expired, TokenErrorReason.Expired)]
     [InlineData(TokenInvalidationReason.PasswordChanged, TokenErrorReason.PasswordChanged)]
-    [InlineData(TokenInvalidationReason.LoggedOut, TokenErrorReason.InvalidAccessToken)]
-    [InlineData(TokenInvalidationReason.AppRemoved, TokenErrorReason.AppNotInstalled)]
-    [InlineData(TokenInvalidationReason.Checkpointed, TokenErrorReason.UserCheckpointed)]
+    [InlineData(TokenInvalidationReason.InvalidAccessToken, TokenErrorReason.InvalidAccessToken)]
+    [InlineData(TokenInvalidationReason.AppNotInstalled, TokenErrorReason.AppNotInstalled)]
+    [InlineData(TokenInvalidationReason.UserCheckpointed, TokenErrorReason.UserCheckpointed)]
     public async Task An_invalidated_token_is_a_GraphAuthException_with_its_reason(TokenInvalidationReason invalidation, TokenErrorReason expected)
     {
         await using var harness = await ClientHarness.StartAsync();

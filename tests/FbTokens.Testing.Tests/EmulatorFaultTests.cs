@@ -13,7 +13,7 @@ public sealed class EmulatorFaultTests
         var data = new TheoryData<HostKind, TokenInvalidationReason>();
         foreach (var kind in new[] { HostKind.InMemory, HostKind.Kestrel })
         {
-            foreach (var reason in new[] { TokenInvalidationReason.Expired, TokenInvalidationReason.PasswordChanged, TokenInvalidationReason.LoggedOut, TokenInvalidationReason.AppRemoved, TokenInvalidationReason.Checkpointed })
+            foreach (var reason in new[] { TokenInvalidationReason.Expired, TokenInvalidationReason.PasswordChanged, TokenInvalidationReason.InvalidAccessToken, TokenInvalidationReason.AppNotInstalled, TokenInvalidationReason.UserCheckpointed })
             {
                 data.Add(kind, reason);
             }

@@ -14,9 +14,9 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
     private static readonly (TokenInvalidationReason Emulated, TokenErrorReason Expected)[] Reasons =
     [
         (TokenInvalidationReason.PasswordChanged, TokenErrorReason.PasswordChanged),
-        (TokenInvalidationReason.LoggedOut, TokenErrorReason.InvalidAccessToken),
-        (TokenInvalidationReason.AppRemoved, TokenErrorReason.AppNotInstalled),
-        (TokenInvalidationReason.Checkpointed, TokenErrorReason.UserCheckpointed),
+        (TokenInvalidationReason.InvalidAccessToken, TokenErrorReason.InvalidAccessToken),
+        (TokenInvalidationReason.AppNotInstalled, TokenErrorReason.AppNotInstalled),
+        (TokenInvalidationReason.UserCheckpointed, TokenErrorReason.UserCheckpointed),
     ];
 
     [Fact]

@@ -62,6 +62,10 @@ internal sealed class TokenState
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
 
+    /// <summary>Why the token no longer works at <paramref name="now"/> (invalidated, else expired); null while it works.</summary>
+    public TokenInvalidationReason? InvalidReasonAt(DateTimeOffset now) =>
+        InvalidatedBecause ?? (IsExpiredAt(now) ? TokenInvalidationReason.Expired : null);
+
     public EmulatedToken ToPublic() => new(Kind, AppId, UserId, PageId, IsLongLived, IssuedAt, ExpiresAt, DataAccessExpiresAt, Scopes, InvalidatedBecause, MachineId);
 }
 
@@ -81,6 +85,10 @@ internal sealed class CodeState
     public bool IsClientCode { get; init; }
 
     public bool Used { get; set; }
+
+    /// <summary>The form a redirect URI is compared in (Graph compares the URI, not its spelling); unparsable text stays as sent.</summary>
+    public static string NormalizeRedirect(string redirectUri) =>
+        Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : redirectUri;
 }
 
 internal sealed record PendingFault(EmulatorFault Fault, GraphEndpoint? Endpoint)

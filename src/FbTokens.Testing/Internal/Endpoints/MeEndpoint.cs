@@ -1,0 +1,38 @@
+namespace FbTokens.Testing.Internal;
+
+/// <summary><c>me</c>: the id and name of the user or page the token acts for.</summary>
+internal sealed class MeEndpoint(EmulatorStore store, RequestAuthenticator auth) : IEndpointHandler
+{
+    public EmulatorResponse Handle(EmulatorRequest request, RouteInfo route, CallContext context)
+    {
+        if (auth.CheckAccessToken(request, context, out var token) is { } tokenError)
+        {
+            return tokenError;
+        }
+
+        string id;
+        string name;
+        if (token.Kind == EmulatedTokenKind.Page)
+        {
+            var page = store.UserOf(token).Pages.First(p => p.Id == token.PageId);
+            (id, name) = (page.Id, page.Name);
+        }
+        else if (token.Kind == EmulatedTokenKind.User)
+        {
+            var user = store.UserOf(token);
+            (id, name) = (user.Id, user.Name);
+        }
+        else
+        {
+            return GraphErrors.OAuth(2500, "An active access token must be used to query information about the current user.");
+        }
+
+        return EmulatorResponse.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", name);
+            w.WriteString("id", id);
+            w.WriteEndObject();
+        });
+    }
+}
