@@ -172,7 +172,8 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
-            services.GetRequiredService<TokenReader>(),
+            services.GetService<TokenReader>()
+                ?? throw new InvalidOperationException("AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."),
             services.GetRequiredService<RejectedTokenRecovery>(),
             services.GetRequiredService<TokenInvalidator>(),
             services.GetRequiredService<AppSecretProof>(),

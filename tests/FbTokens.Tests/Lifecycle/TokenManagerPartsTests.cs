@@ -105,6 +105,20 @@ public sealed class TokenManagerPartsTests
         Assert.Empty(host.Observer.Reauthentication);
     }
 
+    [Fact]
+    public async Task The_handler_without_the_token_manager_says_what_to_register()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFbTokens(o => { o.AppId = "1"; o.AppSecret = "secret"; });
+        services.AddHttpClient("graph").AddGraphAccessTokenHandler();
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IHttpClientFactory>().CreateClient("graph"));
+
+        Assert.Contains("AddTokenManager()", ex.Message, StringComparison.Ordinal);
+    }
+
     private sealed class CountingHttpClientFactory(IHttpClientFactory inner) : IHttpClientFactory
     {
         private int _created;
