@@ -43,8 +43,7 @@ public static class FbTokensLifecycleBuilderExtensions
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
         services.TryAddSingleton<TokenLifecycleNotifier>();
-        services.TryAddSingleton<GraphTokenManager>();
-        services.TryAddSingleton<IGraphTokenManager>(sp => sp.GetRequiredService<GraphTokenManager>());
+        AddTokenManagerParts(services);
         return builder;
     }
 
@@ -64,6 +63,27 @@ public static class FbTokensLifecycleBuilderExtensions
         builder.Services.AddOptions<TokenManagerOptions>().Bind(section);
         OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, section);
         return builder.AddTokenManager();
+    }
+
+    /// <summary>
+    /// The manager's parts, each a singleton taking what it uses in its constructor; <see cref="IGraphTokenManager"/> is a
+    /// thin façade over them. Graph is reached through <see cref="LifecycleGraphTokenClient"/>, a keyed singleton that takes
+    /// a fresh <see cref="HttpClient"/> from the factory per call, so no part captures the transient typed client and none
+    /// resolves anything at run time. TryAdd throughout: a host (or a test) may register its own of any of them first.
+    /// </summary>
+    private static void AddTokenManagerParts(IServiceCollection services)
+    {
+        services.TryAddKeyedSingleton<IGraphTokenClient, LifecycleGraphTokenClient>(LifecycleGraphTokenClient.ServiceKey);
+        services.TryAddSingleton<LifecycleStopping>();
+        services.TryAddSingleton<RefreshRetrySchedule>();
+        services.TryAddSingleton<TokenInvalidator>();
+        services.TryAddSingleton<AppTokenProvider>();
+        services.TryAddSingleton<TokenRenewal>();
+        services.TryAddSingleton<TokenRefresher>();
+        services.TryAddSingleton<TokenReader>();
+        services.TryAddSingleton<TokenRegistrar>();
+        services.TryAddSingleton<RejectedTokenRecovery>();
+        services.TryAddSingleton<IGraphTokenManager, GraphTokenManager>();
     }
 
     /// <summary>
@@ -188,7 +208,10 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
-            services.GetRequiredService<IGraphTokenManager>(),
+            services.GetService<TokenReader>()
+                ?? throw new InvalidOperationException("AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."),
+            services.GetRequiredService<RejectedTokenRecovery>(),
+            services.GetRequiredService<TokenInvalidator>(),
             services.GetRequiredService<AppSecretProof>(),
             services.GetRequiredService<IOptions<FbTokensOptions>>(),
             services.GetRequiredService<ILogger<GraphAccessTokenHandler>>(),

@@ -11,15 +11,26 @@ namespace FbTokens.Internal;
 /// </summary>
 internal sealed class GraphAccessTokenHandler : DelegatingHandler
 {
-    private readonly IGraphTokenManager _manager;
+    private readonly TokenReader _tokens;
+    private readonly RejectedTokenRecovery _recovery;
+    private readonly TokenInvalidator _invalidator;
     private readonly AppSecretProof _proof;
     private readonly FbTokensOptions _options;
     private readonly ILogger _logger;
     private readonly TokenKey? _defaultKey;
 
-    public GraphAccessTokenHandler(IGraphTokenManager manager, AppSecretProof proof, IOptions<FbTokensOptions> options, ILogger<GraphAccessTokenHandler> logger, TokenKey? defaultKey)
+    public GraphAccessTokenHandler(
+        TokenReader tokens,
+        RejectedTokenRecovery recovery,
+        TokenInvalidator invalidator,
+        AppSecretProof proof,
+        IOptions<FbTokensOptions> options,
+        ILogger<GraphAccessTokenHandler> logger,
+        TokenKey? defaultKey)
     {
-        _manager = manager;
+        _tokens = tokens;
+        _recovery = recovery;
+        _invalidator = invalidator;
         _proof = proof;
         _options = options.Value;
         _logger = logger;
@@ -37,7 +48,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var token = await _manager.GetTokenAsync(key, cancellationToken).ConfigureAwait(false);
+        var token = await _tokens.GetTokenAsync(key, cancellationToken).ConfigureAwait(false);
         if (request.Content is not null)
         {
             // The request may be sent twice: its body must be replayable.
@@ -54,16 +65,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
 
         LifecycleLog.HandlerTokenRejected(_logger, key, rejection.Code, rejection.ErrorSubcode);
         var reason = GraphErrorClassifier.ReasonFor(rejection.ErrorSubcode);
-        StoredToken? replacement;
-        if (_manager is GraphTokenManager manager)
-        {
-            replacement = await manager.RecoverRejectedTokenAsync(key, token.Version, reason, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _manager.MarkInvalidAsync(key, reason, token.Version, cancellationToken).ConfigureAwait(false);
-            replacement = null;
-        }
+        var replacement = await _recovery.RecoverAsync(key, token.Version, reason, cancellationToken).ConfigureAwait(false);
 
         if (replacement is null || replacement.Value == token.Value)
         {
@@ -79,7 +81,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
         {
             // At most one retry: the replacement was rejected too, so it is marked and the response goes back as it is.
             LifecycleLog.HandlerTokenRejected(_logger, key, second.Code, second.ErrorSubcode);
-            await _manager.MarkInvalidAsync(key, GraphErrorClassifier.ReasonFor(second.ErrorSubcode), replacement.Version, cancellationToken).ConfigureAwait(false);
+            await _invalidator.MarkInvalidAsync(key, GraphErrorClassifier.ReasonFor(second.ErrorSubcode), replacement.Version, cancellationToken).ConfigureAwait(false);
         }
 
         return retried;

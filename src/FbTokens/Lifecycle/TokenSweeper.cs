@@ -18,16 +18,28 @@ internal readonly record struct TokenSweepResult(int Checked, int Invalid, int R
 internal sealed class TokenSweeper
 {
     private readonly ITokenStore _store;
-    private readonly GraphTokenManager _manager;
+    private readonly TokenRefresher _refresher;
+    private readonly TokenInvalidator _invalidator;
+    private readonly TokenLifecycleNotifier _notifier;
     private readonly GraphBatchDebugClient _batch;
     private readonly TokenManagerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public TokenSweeper(ITokenStore store, GraphTokenManager manager, GraphBatchDebugClient batch, IOptions<TokenManagerOptions> options, TimeProvider timeProvider, ILogger<TokenSweeper> logger)
+    public TokenSweeper(
+        ITokenStore store,
+        TokenRefresher refresher,
+        TokenInvalidator invalidator,
+        TokenLifecycleNotifier notifier,
+        GraphBatchDebugClient batch,
+        IOptions<TokenManagerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<TokenSweeper> logger)
     {
         _store = store;
-        _manager = manager;
+        _refresher = refresher;
+        _invalidator = invalidator;
+        _notifier = notifier;
         _batch = batch;
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -132,7 +144,7 @@ internal sealed class TokenSweeper
             var reason = debug.Error?.Reason is { } r && r != TokenErrorReason.Unknown
                 ? r
                 : debug.ExpiresAt is { } expired && expired <= now ? TokenErrorReason.Expired : TokenErrorReason.Unknown;
-            await _manager.MarkInvalidCoreAsync(token.Key, reason, token.Version, cancellationToken).ConfigureAwait(false);
+            await _invalidator.MarkInvalidAsync(token.Key, reason, token.Version, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -157,11 +169,11 @@ internal sealed class TokenSweeper
         }
 
         var refreshed = false;
-        if (_manager.IsRefreshDue(current, now))
+        if (_refresher.IsRefreshDue(current, now))
         {
             try
             {
-                var fresh = await _manager.RefreshIfDueAsync(current, cancellationToken).ConfigureAwait(false);
+                var fresh = await _refresher.RefreshIfDueAsync(current, cancellationToken).ConfigureAwait(false);
                 refreshed = fresh.Value != current.Value;
                 current = fresh;
                 if (refreshed)
@@ -182,14 +194,14 @@ internal sealed class TokenSweeper
 
         if (!refreshed && current.ExpiresAt is { } expiresAt && expiresAt - now <= _options.ExpiringNoticeBefore)
         {
-            await _manager.Notifier.TokenExpiringAsync(
-                new TokenExpiring(current.Key, GraphTokenManager.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
+            await _notifier.TokenExpiringAsync(
+                new TokenExpiring(current.Key, LifecycleRules.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
         }
 
         if (current.DataAccessExpiresAt is { } dataAccess && dataAccess - now <= _options.DataAccessNoticeBefore)
         {
-            await _manager.Notifier.DataAccessExpiringAsync(
-                new DataAccessExpiring(current.Key, GraphTokenManager.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
+            await _notifier.DataAccessExpiringAsync(
+                new DataAccessExpiring(current.Key, LifecycleRules.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
         }
     }
 

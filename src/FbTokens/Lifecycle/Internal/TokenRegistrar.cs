@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FbTokens.Internal;
+
+/// <summary>
+/// Saves what a login brings: the user token (inspected with <c>debug_token</c>, exchanged for a long-lived one when it is
+/// short-lived) and, on request, the tokens of every page the person manages.
+/// </summary>
+internal sealed class TokenRegistrar
+{
+    private readonly IGraphTokenClient _client;
+    private readonly ITokenStore _store;
+    private readonly TokenReader _reader;
+    private readonly RefreshRetrySchedule _retries;
+    private readonly FbTokensOptions _fbOptions;
+    private readonly TokenManagerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public TokenRegistrar(
+        [FromKeyedServices(LifecycleGraphTokenClient.ServiceKey)] IGraphTokenClient client,
+        ITokenStore store,
+        TokenReader reader,
+        RefreshRetrySchedule retries,
+        IOptions<FbTokensOptions> fbOptions,
+        IOptions<TokenManagerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<TokenRegistrar> logger)
+    {
+        _client = client;
+        _store = store;
+        _reader = reader;
+        _retries = retries;
+        _fbOptions = fbOptions.Value;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    /// <summary>As <see cref="IGraphTokenManager.SaveUserTokenAsync"/>.</summary>
+    public async Task<StoredToken> SaveUserTokenAsync(string userAccessToken, bool includePageTokens, CancellationToken cancellationToken)
+    {
+        ArgumentChecks.Credential(userAccessToken);
+
+        // debug_token tells whose token this is, its expiry, scopes and data-access window, and that it is ours.
+        var debug = await _client.DebugTokenAsync(userAccessToken, cancellationToken).ConfigureAwait(false);
+        if (!debug.IsValid)
+        {
+            var error = debug.Error ?? new DebugTokenError(190, "debug_token reports the token invalid.", null);
+            throw new GraphAuthException(HttpStatusCode.OK, new GraphError(error.Code, error.Message, error.Subcode, "OAuthException"));
+        }
+
+        if (!string.IsNullOrEmpty(debug.AppId) && debug.AppId != _fbOptions.AppId)
+        {
+            throw new ArgumentException("The token belongs to another app than FbTokens:AppId.", nameof(userAccessToken));
+        }
+
+        if (debug.Type is not null && !string.Equals(debug.Type, "USER", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("The token is not a user token (debug_token type " + debug.Type + ").", nameof(userAccessToken));
+        }
+
+        if (string.IsNullOrEmpty(debug.UserId))
+        {
+            throw new GraphProtocolException("debug_token did not say which user the token belongs to (no user_id).");
+        }
+
+        var now = Now;
+        var value = userAccessToken;
+        var expiresAt = debug.ExpiresAt;
+        var issuedAt = debug.IssuedAt ?? now;
+        var exchanged = false;
+        if (expiresAt is { } expiry && expiry - now <= _options.LongLivedThreshold)
+        {
+            var longLived = await _client.ExchangeForLongLivedTokenAsync(userAccessToken, cancellationToken).ConfigureAwait(false);
+            value = longLived.AccessToken;
+            expiresAt = longLived.ExpiresAt;
+            issuedAt = now;
+            exchanged = true;
+        }
+
+        var token = new StoredToken
+        {
+            Key = TokenKey.ForUser(debug.UserId),
+            Value = value,
+            ExpiresAt = expiresAt,
+            DataAccessExpiresAt = debug.DataAccessExpiresAt,
+            Scopes = debug.Scopes,
+            Status = TokenStatus.Valid,
+            IssuedAt = issuedAt,
+            UpdatedAt = now,
+        };
+
+        // A fresh login is the newest truth: it replaces whatever is stored, invalid or not.
+        var stored = await _store.SetAsync(token, expectedVersion: null, cancellationToken).ConfigureAwait(false);
+        _retries.Clear(stored.Key);
+        LifecycleLog.TokenSaved(_logger, stored.Key, stored.ExpiresAt, exchanged);
+
+        if (includePageTokens)
+        {
+            await SavePageTokensCoreAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored;
+    }
+
+    /// <summary>As <see cref="IGraphTokenManager.SavePageTokensAsync"/>.</summary>
+    public async Task<IReadOnlyList<StoredToken>> SavePageTokensAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentChecks.UserId(userId);
+        var user = await _reader.GetTokenAsync(TokenKey.ForUser(userId), cancellationToken).ConfigureAwait(false);
+        return await SavePageTokensCoreAsync(user, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoredToken>> SavePageTokensCoreAsync(StoredToken user, CancellationToken cancellationToken)
+    {
+        var saved = new List<StoredToken>();
+        await foreach (var page in _client.GetPageTokensAsync(user.Key.SubjectId, user.Value, cancellationToken).ConfigureAwait(false))
+        {
+            // Graph lists some pages without a page token: there is nothing to store, and an empty token is never stored.
+            if (!page.HasAccessToken)
+            {
+                continue;
+            }
+
+            var now = Now;
+            saved.Add(await _store.SetAsync(LifecycleRules.PageToken(user, page, now), expectedVersion: null, cancellationToken).ConfigureAwait(false));
+        }
+
+        LifecycleLog.PageTokensSaved(_logger, saved.Count, user.Key);
+        return saved;
+    }
+}
