@@ -198,20 +198,15 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return request;
     }
 
-    private Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        where T : class =>
-        SendAsync(request, null, typeInfo, cancellationToken);
-
-    /// <summary>Sends <paramref name="prebuilt"/>, or the message built from <paramref name="request"/>, and reads the payload.</summary>
-    private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage? prebuilt, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Sends the message built from <paramref name="request"/> and reads the payload.</summary>
+    private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         request.Limits = _options.Limits;
 
         // The app secret can come back even where the request does not carry it (e.g. inside a proxy's error page).
         request.Sensitive.Add(_options.AppSecret);
-        var message = prebuilt ?? request.ToHttpRequestMessage(_versionedBase);
-        using var owned = prebuilt is null ? message : null;
+        using var message = request.ToHttpRequestMessage(_versionedBase);
         // No name is built, nor tag set, unless someone listens.
         using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal) : null;
         activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
