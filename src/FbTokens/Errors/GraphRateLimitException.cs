@@ -23,6 +23,10 @@ public sealed class GraphRateLimitException : GraphApiException
 
     /// <summary>How long to wait before calling again: <c>Retry-After</c>, else the longest
     /// <c>estimated_time_to_regain_access</c> in <c>X-Business-Use-Case-Usage</c>; null when Graph did not say.</summary>
+    /// <remarks>Range-checked, as it comes from the network: at most one day (a longer <c>Retry-After</c>, whether a
+    /// number of seconds or a far-future date, is capped at a day, and a longer usage estimate is ignored), and
+    /// <see cref="TimeSpan.Zero"/> for a <c>Retry-After</c> date already passed. A <c>Retry-After</c> that is neither a
+    /// whole number of seconds nor an HTTP-date counts as absent.</remarks>
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>The usage headers of the throttled response, when present.</summary>
