@@ -6,6 +6,10 @@ namespace FbTokens;
 /// Graph throttled the call: codes 4 (app), 17 (user), 32 (page), 341 (application limit reached), 613 (calls
 /// within one hour) and the business-use-case throttles 80000–80014. Wait <see cref="RetryAfter"/> (when known) before calling again.
 /// </summary>
+/// <remarks>The resilience pipeline retries a rate limit sent with an error status (4xx) when Graph's wait fits
+/// <see cref="GraphResilienceOptions.MaxRateLimitDelay"/>. A rate-limit error envelope that Graph sends with HTTP 200
+/// is classified the same way but is not retried: it surfaces at once, with <see cref="GraphApiException.StatusCode"/>
+/// 200, and waiting before the next call is up to the caller.</remarks>
 public sealed class GraphRateLimitException : GraphApiException
 {
     /// <summary>Creates the exception from Graph's error envelope and what the response said about usage.</summary>

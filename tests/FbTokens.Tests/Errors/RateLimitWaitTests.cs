@@ -8,8 +8,9 @@ namespace FbTokens.Tests.Errors;
 /// <summary>
 /// <c>Retry-After</c> comes from the network: a delta of up to ~68 years or any HTTP-date parses, so the wait it names
 /// is range-checked before it becomes <see cref="GraphRateLimitException.RetryAfter"/>: at most a day, never negative.
+/// And a rate limit sent with HTTP 200 surfaces at once (documented on <see cref="GraphRateLimitException"/>).
 /// </summary>
-public sealed class RetryAfterBoundsTests : IDisposable
+public sealed class RateLimitWaitTests : IDisposable
 {
     private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
 
@@ -105,6 +106,26 @@ public sealed class RetryAfterBoundsTests : IDisposable
         var error = await Assert.ThrowsAsync<GraphRateLimitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
 
         Assert.Equal(OneDay, error.RetryAfter);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task A_rate_limit_envelope_with_HTTP_200_surfaces_at_once_even_with_retries_on()
+    {
+        using var host = new GraphTestHost(o => o.Resilience.MaxRetryAttempts = 3);
+        var calls = 0;
+        host.On(HttpMethod.Get, "debug_token", _ =>
+        {
+            Interlocked.Increment(ref calls);
+            var response = GraphTestHost.Json(Error(4));
+            response.Headers.Add("Retry-After", "1");
+            return response;
+        });
+
+        var error = await Assert.ThrowsAsync<GraphRateLimitException>(() => host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), error.RetryAfter);
         Assert.Equal(1, calls);
     }
 }
