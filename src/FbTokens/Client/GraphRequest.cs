@@ -57,6 +57,12 @@ internal sealed class GraphRequest
 
     public SensitiveValues Sensitive { get; } = new();
 
+    /// <summary>Whether the reader keeps the trace id of a successful response in <see cref="ResponseTraceId"/> (paged reads).</summary>
+    public bool KeepsTraceId { get; init; }
+
+    /// <summary>The masked, shape-checked <c>x-fb-trace-id</c> of the successful response, when <see cref="KeepsTraceId"/>.</summary>
+    public string? ResponseTraceId { get; set; }
+
     /// <summary>The body limits the response is read within (FbTokens:Limits); null reads with the defaults.</summary>
     public GraphResponseLimits? Limits { get; set; }
 

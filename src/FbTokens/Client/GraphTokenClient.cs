@@ -81,6 +81,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .Add("limit", pageSize);
         var pager = new PageTokenPager(_options.GraphBaseAddress, _options.Limits, _logger, request.Operation, request.Endpoint);
         var page = await SendAsync(request, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+        var traceId = request.ResponseTraceId;
 
         while (true)
         {
@@ -92,7 +93,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
                 }
             }
 
-            if (!pager.TryGetNext(page.Data.Count, page.Paging, out var pagingQuery))
+            if (!pager.TryGetNext(page.Data.Count, page.Paging, traceId, out var pagingQuery))
             {
                 yield break;
             }
@@ -111,11 +112,12 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             }
 
             page = await SendAsync(nextRequest, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+            traceId = nextRequest.ResponseTraceId;
         }
     }
 
     private GraphRequest NewAccountsRequest(string userId, string userAccessToken) =>
-        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts", endpoint: "{user-id}/accounts"), userAccessToken);
+        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts", endpoint: "{user-id}/accounts") { KeepsTraceId = true }, userAccessToken);
 
     public async Task<ClientCodeResponse> GetClientCodeAsync(string longLivedUserToken, Uri redirectUri, CancellationToken cancellationToken = default)
     {
@@ -247,6 +249,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             outcome = "protocol_error";
             activity?.SetStatus(ActivityStatusCode.Error, nameof(GraphProtocolException));
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, nameof(GraphProtocolException));
+            activity?.SetTag(GraphTelemetry.TraceIdTag, ex.FbTraceId);
             Log.ProtocolError(_logger, request.Operation, request.Endpoint, (int?)ex.StatusCode, Elapsed(started));
             throw;
         }

@@ -44,7 +44,7 @@ internal static class GraphErrorClassifier
         sensitive.Scrub(payload.Message) ?? "(no message)",
         payload.ErrorSubcode,
         sensitive.Scrub(payload.Type),
-        sensitive.Scrub(payload.FbTraceId ?? Header(headers, "x-fb-trace-id")),
+        payload.FbTraceId is { } bodyTrace ? sensitive.Scrub(bodyTrace) : GraphTraceId.Of(headers, sensitive),
         payload.IsTransient ?? false,
         sensitive.Scrub(payload.ErrorUserTitle),
         sensitive.Scrub(payload.ErrorUserMsg))

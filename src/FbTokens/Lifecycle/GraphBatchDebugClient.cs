@@ -86,11 +86,13 @@ internal sealed class GraphBatchDebugClient
         Interlocked.Increment(ref _requestCount);
         List<BatchResponseItemPayload?> items;
         HttpStatusCode status;
+        string? traceId;
         try
         {
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             status = response.StatusCode;
             items = await GraphResponseReader.ReadAsync(response, LifecycleJsonContext.Default.ListBatchResponseItemPayload, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+            traceId = items.Count == inputTokens.Count ? null : GraphTraceId.Of(response, request.Sensitive);
         }
         catch (Exception ex) when (ex is not (GraphApiException or GraphProtocolException)
             && TransportExceptionScrubber.Sanitize(ex, request.Sensitive) is var clean && !ReferenceEquals(clean, ex))
@@ -103,7 +105,7 @@ internal sealed class GraphBatchDebugClient
         if (items.Count != inputTokens.Count)
         {
             throw new GraphProtocolException(
-                string.Create(CultureInfo.InvariantCulture, $"Graph answered a batch of {inputTokens.Count} operations with {items.Count} results."), status);
+                string.Create(CultureInfo.InvariantCulture, $"Graph answered a batch of {inputTokens.Count} operations with {items.Count} results."), status, fbTraceId: traceId);
         }
 
         var results = new BatchDebugResult[items.Count];
