@@ -163,10 +163,11 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         var secret = RequireAppSecret(nameof(DebugTokenAsync));
 
         // input_token stays a query parameter: it is the token being inspected, not this call's credential. The
-        // credential, the app token, goes in the Authorization header (GraphRequest.AddAccessToken).
+        // credential, the app token, goes in the Authorization header unless FbTokens:SendAccessTokenInHeader is off
+        // (GraphRequest.AddAccessToken).
         var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
             .AddSecret("input_token", inputToken)
-            .AddAccessToken(string.Concat(_options.AppId, "|", secret));
+            .AddAccessToken(string.Concat(_options.AppId, "|", secret), _options.SendAccessTokenInHeader);
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
         return PayloadMapper.ToResponse(envelope.Data, request.Sensitive, _logger, request.Operation);
@@ -185,12 +186,13 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     }
 
     /// <summary>
-    /// Adds a user, page or system-user token (in the Authorization header on a GET, in the form on a POST) and,
+    /// Adds a user, page or system-user token (on a GET in the Authorization header, or the query when
+    /// FbTokens:SendAccessTokenInHeader is off; in the form on a POST) and,
     /// when enabled, its <c>appsecret_proof</c>, which Graph reads only as a parameter.
     /// </summary>
     private GraphRequest WithUserToken(GraphRequest request, string accessToken)
     {
-        request.AddAccessToken(accessToken);
+        request.AddAccessToken(accessToken, _options.SendAccessTokenInHeader);
         request.Token = accessToken;
         if (_options.UseAppSecretProof)
         {
