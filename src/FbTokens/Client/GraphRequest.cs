@@ -17,7 +17,7 @@ internal static class GraphRequestOptions
 /// <summary>
 /// One Graph request under construction. Token endpoints (<c>oauth/*</c>) are sent as form-encoded POSTs, the
 /// OAuth convention Graph accepts, so the app secret and codes never appear in a URL; reads stay GET as Graph
-/// documents them, with the caller's own token in the <c>Authorization</c> header (see <see cref="AddAccessToken"/>),
+/// documents them, with the caller's own token in the <c>Authorization</c> header by default (see <see cref="AddAccessToken"/>),
 /// and FbTokens never logs their URLs.
 /// </summary>
 internal sealed class GraphRequest
@@ -57,6 +57,12 @@ internal sealed class GraphRequest
 
     public SensitiveValues Sensitive { get; } = new();
 
+    /// <summary>Whether the reader keeps the trace id of a successful response in <see cref="ResponseTraceId"/> (paged reads).</summary>
+    public bool KeepsTraceId { get; init; }
+
+    /// <summary>The masked, shape-checked <c>x-fb-trace-id</c> of the successful response, when <see cref="KeepsTraceId"/>.</summary>
+    public string? ResponseTraceId { get; set; }
+
     /// <summary>The body limits the response is read within (FbTokens:Limits); null reads with the defaults.</summary>
     public GraphResponseLimits? Limits { get; set; }
 
@@ -91,17 +97,18 @@ internal sealed class GraphRequest
 
     /// <summary>
     /// Adds the caller's own credential: the user, page, system-user or app token the request acts with. On a GET
-    /// it travels in the <c>Authorization: Bearer</c> header, which Graph accepts for reads as it does the
-    /// <c>access_token</c> parameter, so that it is in no URL a proxy, an access log or a redirect could keep. On a
-    /// POST it goes in the form body as <c>access_token</c>, with the other secrets. Never printed.
+    /// it travels in the <c>Authorization: Bearer</c> header when <paramref name="inHeader"/>
+    /// (<see cref="FbTokensOptions.SendAccessTokenInHeader"/>), so that it is in no URL a proxy, an access log or a
+    /// redirect could keep; otherwise it is the <c>access_token</c> query parameter. On a POST it goes in the form
+    /// body as <c>access_token</c>, with the other secrets. Never printed.
     /// </summary>
     /// <remarks>
     /// Only the credential moves: <c>appsecret_proof</c> stays a parameter (Graph reads it only there), and so does a
     /// token that is the subject of the call rather than its credential, such as <c>debug_token</c>'s <c>input_token</c>.
     /// </remarks>
-    public GraphRequest AddAccessToken(string token)
+    public GraphRequest AddAccessToken(string token, bool inHeader)
     {
-        if (Method != HttpMethod.Get)
+        if (Method != HttpMethod.Get || !inHeader)
         {
             return AddSecret("access_token", token);
         }

@@ -28,16 +28,22 @@ internal static class GraphResponseReader
             await using (stream.ConfigureAwait(false))
             {
                 var payload = await JsonSerializer.DeserializeAsync(ResponseBody.Bound(stream, response, request), typeInfo, token).ConfigureAwait(false)
-                    ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode);
+                    ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
                 if (payload is GraphPayloadBase { Error: { IsEnvelope: true } error })
                 {
                     // Graph's error envelope with a success status: the same error as with a 4xx.
                     throw GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);
                 }
 
+                if (request.KeepsTraceId)
+                {
+                    // A paged read: the pager may stop after this page and names its trace id.
+                    request.ResponseTraceId = GraphTraceId.Of(response, request.Sensitive);
+                }
+
                 if (payload is IGraphPayload { MissingField: { } missing })
                 {
-                    throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode);
+                    throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
                 }
 
                 return payload;
@@ -47,19 +53,19 @@ internal static class GraphResponseReader
         {
             // System.Text.Json names a position, not the data; masked all the same, as any text about the response is.
             throw new GraphProtocolException(
-                $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {request.Sensitive.Scrub(ex.Message)}", response.StatusCode, ex);
+                $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {request.Sensitive.Scrub(ex.Message)}", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
         }
         catch (ResponseBodyTooLargeException)
         {
-            throw ResponseBody.TooLarge(response, request.Operation, string.Empty, "MaxResponseBodyBytes", ResponseBody.LimitsOf(request).MaxResponseBodyBytes, null);
+            throw ResponseBody.TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", ResponseBody.LimitsOf(request).MaxResponseBodyBytes, null);
         }
         catch (Exception ex) when (ResponseBody.IsDecodeFailure(ex))
         {
-            throw ResponseBody.Undecodable(response, request.Operation, string.Empty, ex);
+            throw ResponseBody.Undecodable(response, request, string.Empty, ex);
         }
         catch (IOException ex)
         {
-            throw new GraphProtocolException($"Graph's {request.Operation} response ended before it was complete ({Describe(response)}).", response.StatusCode, ex);
+            throw new GraphProtocolException($"Graph's {request.Operation} response ended before it was complete ({Describe(response)}).", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
         }
         catch (OperationCanceledException ex) when (timeout is not null && cancellationToken.IsCancellationRequested)
         {
@@ -91,7 +97,7 @@ internal static class GraphResponseReader
         }
         catch (IOException ex)
         {
-            return new GraphProtocolException($"Graph's {request.Operation} error response ended before it was complete ({Describe(response)}).", response.StatusCode, ex);
+            return new GraphProtocolException($"Graph's {request.Operation} error response ended before it was complete ({Describe(response)}).", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
         }
 
         var error = TryParseError(body);
@@ -99,7 +105,8 @@ internal static class GraphResponseReader
         {
             return new GraphProtocolException(
                 $"Graph answered {request.Operation} with HTTP {(int)response.StatusCode} and a body that is not its error envelope ({Describe(response)}, {body.Length.ToString(CultureInfo.InvariantCulture)} bytes).",
-                response.StatusCode);
+                response.StatusCode,
+                fbTraceId: GraphTraceId.Of(response, request.Sensitive));
         }
 
         return GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);

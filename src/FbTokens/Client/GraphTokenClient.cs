@@ -81,6 +81,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             .Add("limit", pageSize);
         var pager = new PageTokenPager(_options.GraphBaseAddress, _options.Limits, _logger, request.Operation, request.Endpoint);
         var page = await SendAsync(request, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+        var traceId = request.ResponseTraceId;
 
         while (true)
         {
@@ -92,7 +93,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
                 }
             }
 
-            if (!pager.TryGetNext(page.Data.Count, page.Paging, out var pagingQuery))
+            if (!pager.TryGetNext(page.Data.Count, page.Paging, traceId, out var pagingQuery))
             {
                 yield break;
             }
@@ -111,11 +112,12 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             }
 
             page = await SendAsync(nextRequest, GraphJsonContext.Default.AccountsPayload, cancellationToken).ConfigureAwait(false);
+            traceId = nextRequest.ResponseTraceId;
         }
     }
 
     private GraphRequest NewAccountsRequest(string userId, string userAccessToken) =>
-        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts", endpoint: "{user-id}/accounts"), userAccessToken);
+        WithUserToken(new GraphRequest("GetPageTokens", HttpMethod.Get, Uri.EscapeDataString(userId) + "/accounts", endpoint: "{user-id}/accounts") { KeepsTraceId = true }, userAccessToken);
 
     public async Task<ClientCodeResponse> GetClientCodeAsync(string longLivedUserToken, Uri redirectUri, CancellationToken cancellationToken = default)
     {
@@ -161,10 +163,11 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         var secret = RequireAppSecret(nameof(DebugTokenAsync));
 
         // input_token stays a query parameter: it is the token being inspected, not this call's credential. The
-        // credential, the app token, goes in the Authorization header (GraphRequest.AddAccessToken).
+        // credential, the app token, goes in the Authorization header unless FbTokens:SendAccessTokenInHeader is off
+        // (GraphRequest.AddAccessToken).
         var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
             .AddSecret("input_token", inputToken)
-            .AddAccessToken(string.Concat(_options.AppId, "|", secret));
+            .AddAccessToken(string.Concat(_options.AppId, "|", secret), _options.SendAccessTokenInHeader);
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
         return PayloadMapper.ToResponse(envelope.Data, request.Sensitive, _logger, request.Operation);
@@ -183,12 +186,13 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     }
 
     /// <summary>
-    /// Adds a user, page or system-user token (in the Authorization header on a GET, in the form on a POST) and,
+    /// Adds a user, page or system-user token (on a GET in the Authorization header, or the query when
+    /// FbTokens:SendAccessTokenInHeader is off; in the form on a POST) and,
     /// when enabled, its <c>appsecret_proof</c>, which Graph reads only as a parameter.
     /// </summary>
     private GraphRequest WithUserToken(GraphRequest request, string accessToken)
     {
-        request.AddAccessToken(accessToken);
+        request.AddAccessToken(accessToken, _options.SendAccessTokenInHeader);
         request.Token = accessToken;
         if (_options.UseAppSecretProof)
         {
@@ -198,20 +202,15 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return request;
     }
 
-    private Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        where T : class =>
-        SendAsync(request, null, typeInfo, cancellationToken);
-
-    /// <summary>Sends <paramref name="prebuilt"/>, or the message built from <paramref name="request"/>, and reads the payload.</summary>
-    private async Task<T> SendAsync<T>(GraphRequest request, HttpRequestMessage? prebuilt, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Sends the message built from <paramref name="request"/> and reads the payload.</summary>
+    private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         request.Limits = _options.Limits;
 
         // The app secret can come back even where the request does not carry it (e.g. inside a proxy's error page).
         request.Sensitive.Add(_options.AppSecret);
-        var message = prebuilt ?? request.ToHttpRequestMessage(_versionedBase);
-        using var owned = prebuilt is null ? message : null;
+        using var message = request.ToHttpRequestMessage(_versionedBase);
         // No name is built, nor tag set, unless someone listens.
         using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal) : null;
         activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
@@ -252,6 +251,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
             outcome = "protocol_error";
             activity?.SetStatus(ActivityStatusCode.Error, nameof(GraphProtocolException));
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, nameof(GraphProtocolException));
+            activity?.SetTag(GraphTelemetry.TraceIdTag, ex.FbTraceId);
             Log.ProtocolError(_logger, request.Operation, request.Endpoint, (int?)ex.StatusCode, Elapsed(started));
             throw;
         }

@@ -32,14 +32,17 @@ internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits, 
     private readonly HashSet<string> _seenCursors = new(StringComparer.Ordinal);
     private int _pages;
     private int _emptyInRow;
+    private string? _traceId;
 
     /// <summary>
-    /// Called once per page read, with its entry count and paging block. Returns false at the end of the list;
-    /// otherwise <paramref name="query"/> holds the paging parameters to send for the next page.
+    /// Called once per page read, with its entry count, paging block and trace id (masked; named by the error should
+    /// paging stop here). Returns false at the end of the list; otherwise <paramref name="query"/> holds the paging
+    /// parameters to send for the next page.
     /// </summary>
     /// <exception cref="GraphProtocolException">The link leaves the Graph host, repeats a page, or a bound was reached.</exception>
-    public bool TryGetNext(int entries, PagingPayload? paging, out List<KeyValuePair<string, string>> query)
+    public bool TryGetNext(int entries, PagingPayload? paging, string? fbTraceId, out List<KeyValuePair<string, string>> query)
     {
+        _traceId = fbTraceId;
         query = null!;
         _pages++;
         _emptyInRow = entries == 0 ? _emptyInRow + 1 : 0;
@@ -95,7 +98,7 @@ internal sealed class PageTokenPager(Uri graphBase, GraphResponseLimits limits, 
     private GraphProtocolException Stop(string reason, string message)
     {
         Log.PagingStopped(logger, operation, endpoint, _pages, reason);
-        return new GraphProtocolException(message, HttpStatusCode.OK);
+        return new GraphProtocolException(message, HttpStatusCode.OK, fbTraceId: _traceId);
     }
 
     private bool IsOnGraphHost(Uri candidate) =>

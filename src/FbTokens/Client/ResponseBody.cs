@@ -29,11 +29,10 @@ internal static class ResponseBody
         }
 
         var limit = LimitsOf(request).MaxErrorBodyBytes;
-        var operation = request?.Operation ?? "request";
         var original = response.Content;
         if (original.Headers.ContentLength is { } declared && declared > limit)
         {
-            throw Keep(response, TooLarge(response, operation, "error ", "MaxErrorBodyBytes", limit, declared));
+            throw Keep(response, TooLarge(response, request, "error ", "MaxErrorBodyBytes", limit, declared));
         }
 
         byte[] body;
@@ -43,12 +42,12 @@ internal static class ResponseBody
             await using (stream.ConfigureAwait(false))
             {
                 body = await ReadBoundedAsync(stream, limit, original.Headers.ContentLength, cancellationToken).ConfigureAwait(false)
-                    ?? throw Keep(response, TooLarge(response, operation, "error ", "MaxErrorBodyBytes", limit, null));
+                    ?? throw Keep(response, TooLarge(response, request, "error ", "MaxErrorBodyBytes", limit, null));
             }
         }
         catch (Exception ex) when (IsDecodeFailure(ex))
         {
-            throw Keep(response, Undecodable(response, operation, "error ", ex));
+            throw Keep(response, Undecodable(response, request, "error ", ex));
         }
 
         Keep(response, body);
@@ -61,17 +60,20 @@ internal static class ResponseBody
     {
         var limit = LimitsOf(request).MaxResponseBodyBytes;
         return response.Content.Headers.ContentLength is { } declared && declared > limit
-            ? throw TooLarge(response, request.Operation, string.Empty, "MaxResponseBodyBytes", limit, declared)
+            ? throw TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", limit, declared)
             : new BoundedReadStream(stream, limit);
     }
 
-    public static GraphProtocolException TooLarge(HttpResponseMessage response, string operation, string kind, string setting, int limit, long? declared)
+    /// <summary>The error for a body past its limit, with the response's status and trace id.</summary>
+    public static GraphProtocolException TooLarge(HttpResponseMessage response, GraphRequest? request, string kind, string setting, int limit, long? declared)
     {
+        var operation = request?.Operation ?? "request";
         var size = declared is { } d ? string.Create(CultureInfo.InvariantCulture, $"declares {d} bytes") : "is longer";
         return new GraphProtocolException(
             string.Create(CultureInfo.InvariantCulture,
                 $"Graph's {operation} {kind}response (HTTP {(int)response.StatusCode}) {size}, past the limit of {limit} bytes (FbTokens:Limits:{setting})."),
-            response.StatusCode);
+            response.StatusCode,
+            fbTraceId: GraphTraceId.Of(response, request?.Sensitive));
     }
 
     /// <summary>
@@ -83,14 +85,17 @@ internal static class ResponseBody
         ex is InvalidDataException
         || (ex is InvalidOperationException && ex.Source is { } source && source.StartsWith("System.IO.Compression", StringComparison.Ordinal));
 
-    public static GraphProtocolException Undecodable(HttpResponseMessage response, string operation, string kind, Exception ex)
+    /// <summary>The error for a body that does not decode, with the response's status and trace id.</summary>
+    public static GraphProtocolException Undecodable(HttpResponseMessage response, GraphRequest? request, string kind, Exception ex)
     {
+        var operation = request?.Operation ?? "request";
         var encoding = response.Content.Headers.ContentEncoding.Count == 0 ? "none" : string.Join(", ", response.Content.Headers.ContentEncoding);
         return new GraphProtocolException(
             string.Create(CultureInfo.InvariantCulture,
                 $"Graph's {operation} {kind}response (HTTP {(int)response.StatusCode}) does not decode: its body does not match its Content-Encoding ({encoding})."),
             response.StatusCode,
-            ex);
+            ex,
+            GraphTraceId.Of(response, request?.Sensitive));
     }
 
     /// <summary>Up to <paramref name="limit"/> bytes and the end of the stream; null when the stream holds more.</summary>

@@ -195,10 +195,17 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
 {
     /// <summary>
     /// Adds a handler to the host's own Graph <see cref="HttpClient"/> that attaches the token each request names
-    /// (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>, else <paramref name="defaultKey"/>) and its
-    /// <c>appsecret_proof</c> as query parameters. When Graph rejects the token it is marked, replaced where possible
-    /// (a newer stored token, a page token fetched again) and the request retried once. Requests naming no token pass
-    /// through untouched; a token is never attached to a host other than <see cref="FbTokensOptions.GraphBaseAddress"/>.
+    /// (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>, else <paramref name="defaultKey"/>) in the
+    /// <c>Authorization: Bearer</c> header (as the <c>access_token</c> query parameter when
+    /// <see cref="FbTokensOptions.SendAccessTokenInHeader"/> is off), with its <c>appsecret_proof</c> as a query
+    /// parameter; an <c>access_token</c> or <c>appsecret_proof</c> already in the URI is dropped. When Graph rejects the
+    /// token it is marked, replaced where possible (a newer stored token, a page token fetched again) and the request
+    /// retried once. To see whether it did, the handler reads 4xx error bodies within
+    /// <see cref="GraphResponseLimits.MaxErrorBodyBytes"/> and buffers them, so the caller can still read them; a body
+    /// past that limit, or one that does not match its Content-Encoding, ends the call with a
+    /// <see cref="GraphProtocolException"/> (with the status and Graph's trace id). Requests naming no token pass
+    /// through untouched; a token is never attached to a host other than <see cref="FbTokensOptions.GraphBaseAddress"/>,
+    /// and the client's request logging always redacts the <c>Authorization</c> header.
     /// Needs <c>AddFbTokens(...).AddTokenManager()</c>. Do not add it to the FbTokens client itself.
     /// </summary>
     /// <param name="builder">The builder of the host's Graph client.</param>
@@ -207,6 +214,7 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
     public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        CredentialHeaderRedaction.AddTo(builder.Services, builder.Name);
         return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
             services.GetService<TokenReader>()
                 ?? throw new InvalidOperationException("AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."),

@@ -39,7 +39,8 @@ public class GraphApiException : Exception
     /// <summary>Graph's error <c>type</c>, e.g. <c>OAuthException</c>.</summary>
     public string? ErrorType => Error.Type;
 
-    /// <summary>Graph's <c>fbtrace_id</c>: quote it when reporting a problem to Meta.</summary>
+    /// <summary>Graph's <c>fbtrace_id</c>: quote it when reporting a problem to Meta. From the body, else from the
+    /// <c>x-fb-trace-id</c> header when that has the shape of a trace id (at most 64 ASCII letters, digits or <c>_-+/=</c>); masked.</summary>
     public string? FbTraceId => Error.FbTraceId;
 
     /// <summary>Whether the error is temporary: Graph's <c>is_transient</c>, or a code Graph documents as temporary

@@ -44,7 +44,7 @@ internal static class GraphErrorClassifier
         sensitive.Scrub(payload.Message) ?? "(no message)",
         payload.ErrorSubcode,
         sensitive.Scrub(payload.Type),
-        sensitive.Scrub(payload.FbTraceId ?? Header(headers, "x-fb-trace-id")),
+        payload.FbTraceId is { } bodyTrace ? sensitive.Scrub(bodyTrace) : GraphTraceId.Of(headers, sensitive),
         payload.IsTransient ?? false,
         sensitive.Scrub(payload.ErrorUserTitle),
         sensitive.Scrub(payload.ErrorUserMsg))
@@ -73,20 +73,24 @@ internal static class GraphErrorClassifier
         return new GraphApiException(status, error);
     }
 
-    /// <summary><c>Retry-After</c> when present, else the longest <c>estimated_time_to_regain_access</c>.</summary>
+    /// <summary>
+    /// <c>Retry-After</c> when present and well formed, else the longest <c>estimated_time_to_regain_access</c>. Both come
+    /// from the network and are range-checked: a <c>Retry-After</c> delta (which may name up to ~68 years) or HTTP-date
+    /// past <see cref="GraphUsageParser.LongestWait"/> (a day) is capped at it, a date already passed is zero, and a value
+    /// that is neither a whole number of seconds nor an HTTP-date is ignored; the usage estimates are bounded by the parser.
+    /// </summary>
     public static TimeSpan? RetryAfter(HttpResponseHeaders? headers, GraphUsage? usage, TimeProvider timeProvider)
     {
         if (headers?.RetryAfter is { } retryAfter)
         {
             if (retryAfter.Delta is { } delta)
             {
-                return delta;
+                return Bounded(delta);
             }
 
             if (retryAfter.Date is { } date)
             {
-                var wait = date - timeProvider.GetUtcNow();
-                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+                return Bounded(date - timeProvider.GetUtcNow());
             }
         }
 
@@ -104,4 +108,8 @@ internal static class GraphErrorClassifier
 
         return longest;
     }
+
+    /// <summary>A header-derived wait within zero and <see cref="GraphUsageParser.LongestWait"/>.</summary>
+    private static TimeSpan Bounded(TimeSpan wait) =>
+        wait <= TimeSpan.Zero ? TimeSpan.Zero : wait >= GraphUsageParser.LongestWait ? GraphUsageParser.LongestWait : wait;
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// Attaches the token the request names (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>) plus its
-/// <c>appsecret_proof</c>; when Graph rejects the token (190, 102 or a token subcode) it marks it, gets a replacement
-/// where one can be had, and retries once, disposing the rejected response.
+/// Attaches the token the request names (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>), in the
+/// <c>Authorization: Bearer</c> header (or the <c>access_token</c> parameter when
+/// <see cref="FbTokensOptions.SendAccessTokenInHeader"/> is off), plus its <c>appsecret_proof</c> parameter; when Graph
+/// rejects the token (190, 102 or a token subcode) it marks it, gets a replacement where one can be had, and retries
+/// once, disposing the rejected response. Error bodies are read within <see cref="GraphResponseLimits.MaxErrorBodyBytes"/>.
 /// </summary>
 internal sealed class GraphAccessTokenHandler : DelegatingHandler
 {
@@ -18,6 +21,9 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
     private readonly FbTokensOptions _options;
     private readonly ILogger _logger;
     private readonly TokenKey? _defaultKey;
+
+    /// <summary>The operation named in a <see cref="GraphProtocolException"/> about a response read here.</summary>
+    internal const string OperationName = "GraphAccessTokenHandler";
 
     public GraphAccessTokenHandler(
         TokenReader tokens,
@@ -57,7 +63,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
 
         Attach(request, token);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var rejection = await ReadRejectionAsync(response, cancellationToken).ConfigureAwait(false);
+        var rejection = await ReadRejectionAsync(response, token.Value, cancellationToken).ConfigureAwait(false);
         if (rejection is null)
         {
             return response;
@@ -76,7 +82,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
         LifecycleLog.HandlerRetrying(_logger, key);
         Attach(request, replacement);
         var retried = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var second = await ReadRejectionAsync(retried, cancellationToken).ConfigureAwait(false);
+        var second = await ReadRejectionAsync(retried, replacement.Value, cancellationToken).ConfigureAwait(false);
         if (second is not null)
         {
             // At most one retry: the replacement was rejected too, so it is marked and the response goes back as it is.
@@ -112,10 +118,20 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
             query.Append(query.Length == 0 ? '?' : '&').Append(part);
         }
 
-        query.Append(query.Length == 0 ? '?' : '&').Append("access_token=").Append(Uri.EscapeDataString(token.Value));
+        // A stale access_token or appsecret_proof the URI carried is dropped above: Graph prefers the parameter to the
+        // header, so one left in place would be used instead of this token.
+        if (_options.SendAccessTokenInHeader)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        }
+        else
+        {
+            query.Append(query.Length == 0 ? '?' : '&').Append("access_token=").Append(Uri.EscapeDataString(token.Value));
+        }
+
         if (_options.UseAppSecretProof && token.Key.Kind != TokenKind.App)
         {
-            query.Append("&appsecret_proof=").Append(_proof.Compute(token.Value));
+            query.Append(query.Length == 0 ? '?' : '&').Append("appsecret_proof=").Append(_proof.Compute(token.Value));
         }
 
         request.RequestUri = new Uri(uri.GetLeftPart(UriPartial.Path) + query + uri.Fragment, UriKind.Absolute);
@@ -136,17 +152,35 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
 #endif
     }
 
-    /// <summary>Graph's error when the response says the token is unusable (and not merely a temporary fault); else null.</summary>
-    private static async Task<ErrorPayload?> ReadRejectionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Graph's error when the response says the token is unusable (and not merely a temporary fault); else null. The
+    /// body is read as the client reads error bodies (<see cref="ResponseBody.ReadErrorAsync"/>): within
+    /// <see cref="GraphResponseLimits.MaxErrorBodyBytes"/>, and buffered, so the caller can still read the body of a
+    /// response handed back to it.
+    /// </summary>
+    /// <exception cref="GraphProtocolException">The body is past the limit or does not decode; the response is disposed.</exception>
+    private async Task<ErrorPayload?> ReadRejectionAsync(HttpResponseMessage response, string token, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode || (int)response.StatusCode >= 500)
         {
             return null;
         }
 
-        // Buffered, so the caller can still read the body of a response handed back to it.
-        await LoadIntoBufferAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // Describes the read for the limits, the error message and the masking of the trace id.
+        var read = new GraphRequest(OperationName, HttpMethod.Get, string.Empty) { Limits = _options.Limits };
+        read.Sensitive.Add(token);
+        read.Sensitive.Add(_options.AppSecret);
+        byte[] body;
+        try
+        {
+            body = await ResponseBody.ReadErrorAsync(response, read, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphProtocolException)
+        {
+            response.Dispose();
+            throw;
+        }
+
         var error = GraphResponseReader.TryParseError(body);
         return error is not null && error.IsTransient != true && GraphErrorClassifier.IsAuthError(error.Code, error.ErrorSubcode) ? error : null;
     }

@@ -84,12 +84,28 @@ internal sealed class GraphBatchDebugClient
 
         var client = _httpClientFactory.CreateClient(FbTokensServiceCollectionExtensions.HttpClientName);
         Interlocked.Increment(ref _requestCount);
-        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var items = await GraphResponseReader.ReadAsync(response, LifecycleJsonContext.Default.ListBatchResponseItemPayload, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+        List<BatchResponseItemPayload?> items;
+        HttpStatusCode status;
+        string? traceId;
+        try
+        {
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            status = response.StatusCode;
+            items = await GraphResponseReader.ReadAsync(response, LifecycleJsonContext.Default.ListBatchResponseItemPayload, request, _timeProvider, cancellationToken).ConfigureAwait(false);
+            traceId = items.Count == inputTokens.Count ? null : GraphTraceId.Of(response, request.Sensitive);
+        }
+        catch (Exception ex) when (ex is not (GraphApiException or GraphProtocolException)
+            && TransportExceptionScrubber.Sanitize(ex, request.Sensitive) is var clean && !ReferenceEquals(clean, ex))
+        {
+            // A transport exception whose text carries the request (the app token, the tokens checked): the sweep
+            // logs it, so it leaves here masked, as the client's own do (GraphTokenClient.SendAsync).
+            throw clean;
+        }
+
         if (items.Count != inputTokens.Count)
         {
             throw new GraphProtocolException(
-                string.Create(CultureInfo.InvariantCulture, $"Graph answered a batch of {inputTokens.Count} operations with {items.Count} results."), response.StatusCode);
+                string.Create(CultureInfo.InvariantCulture, $"Graph answered a batch of {inputTokens.Count} operations with {items.Count} results."), status, fbTraceId: traceId);
         }
 
         var results = new BatchDebugResult[items.Count];

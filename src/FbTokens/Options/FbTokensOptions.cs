@@ -30,6 +30,28 @@ public sealed class FbTokensOptions
     /// <summary>Whether to send <c>appsecret_proof</c> with every request that carries a user, page or system-user token. On by default.</summary>
     public bool UseAppSecretProof { get; set; } = true;
 
+    /// <summary>
+    /// Where the caller's own credential goes on a GET read (<c>/accounts</c>, <c>debug_token</c>, and requests through
+    /// the Graph access-token handler): in the <c>Authorization: Bearer</c> header when true (the default), or as the
+    /// <c>access_token</c> query parameter when false. Bind it from <c>FbTokens:SendAccessTokenInHeader</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>In the header, the token is in no URL that a proxy, an access log, a browser history or a redirect could
+    /// keep, and IHttpClientFactory's logging always redacts it. Meta documents the header for user, page and
+    /// system-user tokens on reads; it does not document it for the app token (<c>{app-id}|{app-secret}</c>) that
+    /// <c>debug_token</c> sends, where only the <c>access_token</c> parameter is documented.</para>
+    /// <para>Turn it off if Graph, or a proxy or gateway in front of it, does not take the header: for example when
+    /// <c>debug_token</c> or <c>/accounts</c> answers error 104 ("An access token is required") or 190 while the same
+    /// token works as a parameter. The credential is then sent as before, as the <c>access_token</c> query parameter.
+    /// FbTokens never logs URLs, masks the token in every message, log and tag, and IHttpClientFactory's own request
+    /// logging (if a host adds it back) replaces the query with <c>*</c> unless <c>System.Net.Http.DisableUriRedaction</c>
+    /// is set; but a proxy or access log outside the process may keep the URL.</para>
+    /// <para>Either way, <c>appsecret_proof</c> and <c>debug_token</c>'s <c>input_token</c> are query parameters (Graph
+    /// reads them only there), and POST requests (the <c>oauth/*</c> endpoints, the sweep's batch) carry the credential
+    /// in the form body.</para>
+    /// </remarks>
+    public bool SendAccessTokenInHeader { get; set; } = true;
+
     /// <summary>How many pages to ask for per <c>/accounts</c> request (Graph's <c>limit</c>), 1–100. Default 100.</summary>
     public int PageSize { get; set; } = 100;
 

@@ -63,7 +63,11 @@ public sealed class GraphResilienceOptions
     /// <summary>How long to hold calls after a high-usage report when Graph gives no estimate of regained access. Default 5 s.</summary>
     public TimeSpan UsageThrottleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest a call is held by usage throttling; a longer wait fails fast instead. Default 30 s.</summary>
+    /// <summary>
+    /// The longest a usage report throttles: a call is held for at most this long, a longer wait fails fast instead, and
+    /// a report stops throttling at all once this long has passed since it arrived (the next answer brings a fresh one),
+    /// whatever wait its headers name. Default 30 s.
+    /// </summary>
     public TimeSpan MaxUsageThrottleDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 

@@ -156,29 +156,6 @@ internal sealed partial class ErrorPayload
     [JsonPropertyName("fbtrace_id")] public string? FbTraceId { get; set; }
 }
 
-internal sealed class AppUsagePayload
-{
-    [JsonPropertyName("call_count")] public double CallCount { get; set; }
-    [JsonPropertyName("total_time")] public double TotalTime { get; set; }
-    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; set; }
-}
-
-internal sealed class BusinessUseCasePayload
-{
-    [JsonPropertyName("type")] public string? Type { get; set; }
-    [JsonPropertyName("call_count")] public double CallCount { get; set; }
-    [JsonPropertyName("total_time")] public double TotalTime { get; set; }
-    [JsonPropertyName("total_cputime")] public double TotalCpuTime { get; set; }
-    [JsonPropertyName("estimated_time_to_regain_access")] public double? EstimatedTimeToRegainAccess { get; set; }
-}
-
-internal sealed class AdAccountUsagePayload
-{
-    [JsonPropertyName("acc_id_util_pct")] public double UtilizationPercent { get; set; }
-    [JsonPropertyName("reset_time_duration")] public double ResetTimeDuration { get; set; }
-    [JsonPropertyName("ads_api_access_tier")] public string? AccessTier { get; set; }
-}
-
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(TokenPayload))]
 [JsonSerializable(typeof(SingleUseTokenPayload))]
@@ -186,7 +163,4 @@ internal sealed class AdAccountUsagePayload
 [JsonSerializable(typeof(AccountsPayload))]
 [JsonSerializable(typeof(DebugTokenEnvelope))]
 [JsonSerializable(typeof(ErrorEnvelope))]
-[JsonSerializable(typeof(AppUsagePayload))]
-[JsonSerializable(typeof(Dictionary<string, List<BusinessUseCasePayload>>))]
-[JsonSerializable(typeof(AdAccountUsagePayload))]
 internal sealed partial class GraphJsonContext : JsonSerializerContext;

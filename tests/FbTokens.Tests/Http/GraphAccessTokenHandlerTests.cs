@@ -2,6 +2,7 @@ using System.Net;
 using FbTokens.Internal;
 using FbTokens.Tests.Framework;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RichardSzalay.MockHttp;
 
 namespace FbTokens.Tests.Http;
@@ -11,28 +12,38 @@ public sealed class GraphAccessTokenHandlerTests
     private const string UserToken = "EAABusertokenforhandler0123456789";
     private static readonly string Me = $"http://graph.test/{LifecycleHost.Version}/me";
 
-    private static (LifecycleHost Host, MockHttpMessageHandler Api, HttpClient Client) Create(TokenKey? defaultKey = null)
+    private static (LifecycleHost Host, MockHttpMessageHandler Api, HttpClient Client) Create(TokenKey? defaultKey = null, Action<FbTokensOptions>? configure = null)
     {
         var api = new MockHttpMessageHandler();
-        var host = new LifecycleHost(services: s => s.AddHttpClient("graph")
-            .AddGraphAccessTokenHandler(defaultKey)
-            .ConfigurePrimaryHttpMessageHandler(() => api));
+        var host = new LifecycleHost(services: s =>
+        {
+            s.AddHttpClient("graph")
+                .AddGraphAccessTokenHandler(defaultKey)
+                .ConfigurePrimaryHttpMessageHandler(() => api);
+            if (configure is not null)
+            {
+                s.Configure(configure);
+            }
+        });
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("graph");
         return (host, api, client);
     }
 
     [Fact]
-    public async Task Attaches_the_named_token_and_its_appsecret_proof()
+    public async Task Attaches_the_named_token_in_the_Authorization_header_and_its_appsecret_proof_as_a_parameter()
     {
         var (host, api, client) = Create();
         await using var _ = host;
         await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
         var proof = AppSecretProof.Compute(System.Text.Encoding.UTF8.GetBytes(LifecycleHost.AppSecret), UserToken);
         var me = api.When(HttpMethod.Get, Me)
-            .WithExactQueryString(new Dictionary<string, string> { ["fields"] = "id,name", ["access_token"] = UserToken, ["appsecret_proof"] = proof })
+            .WithExactQueryString(new Dictionary<string, string> { ["fields"] = "id,name", ["appsecret_proof"] = proof })
+            .WithHeaders("Authorization", "Bearer " + UserToken)
             .Respond("application/json", """{"id":"1001"}""");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, Me + "?fields=id,name&access_token=stale").WithGraphToken(TokenKey.ForUser("1001"));
+        // A stale token in the query would win over the header at Graph, and a host's own header is replaced.
+        using var request = new HttpRequestMessage(HttpMethod.Get, Me + "?fields=id,name&access_token=stale&appsecret_proof=stale").WithGraphToken(TokenKey.ForUser("1001"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "EAABhostsownstaletoken0123456789");
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -40,12 +51,38 @@ public sealed class GraphAccessTokenHandlerTests
     }
 
     [Fact]
+    public async Task With_SendAccessTokenInHeader_off_the_token_is_the_access_token_parameter_as_before()
+    {
+        var (host, api, client) = Create(configure: o => o.SendAccessTokenInHeader = false);
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var proof = AppSecretProof.Compute(System.Text.Encoding.UTF8.GetBytes(LifecycleHost.AppSecret), UserToken);
+        var me = api.When(HttpMethod.Get, Me)
+            .WithExactQueryString(new Dictionary<string, string> { ["fields"] = "id,name", ["access_token"] = UserToken, ["appsecret_proof"] = proof })
+            .With(m => m.Headers.Authorization is null)
+            .Respond("application/json", """{"id":"1001"}""");
+        var withApp = api.When(HttpMethod.Get, Me)
+            .WithExactQueryString($"access_token={Uri.EscapeDataString(LifecycleHost.AppId + "|" + LifecycleHost.AppSecret)}")
+            .With(m => m.Headers.Authorization is null)
+            .Respond("application/json", "{}");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, Me + "?fields=id,name&access_token=stale").WithGraphToken(TokenKey.ForUser("1001"));
+        (await client.SendAsync(request)).Dispose();
+        using var appRequest = new HttpRequestMessage(HttpMethod.Get, Me).WithGraphToken(TokenKey.ForApp(LifecycleHost.AppId));
+        (await client.SendAsync(appRequest)).Dispose();
+
+        Assert.Equal(1, api.GetMatchCount(me));
+        Assert.Equal(1, api.GetMatchCount(withApp));
+    }
+
+    [Fact]
     public async Task App_tokens_go_without_proof_and_requests_naming_no_token_pass_through()
     {
         var (host, api, client) = Create();
         await using var _ = host;
-        var withApp = api.When(HttpMethod.Get, Me).WithExactQueryString($"access_token={Uri.EscapeDataString(LifecycleHost.AppId + "|" + LifecycleHost.AppSecret)}").Respond("application/json", "{}");
-        var bare = api.When(HttpMethod.Get, Me).WithExactQueryString(string.Empty).Respond("application/json", "{}");
+        var withApp = api.When(HttpMethod.Get, Me).WithExactQueryString(string.Empty)
+            .WithHeaders("Authorization", "Bearer " + LifecycleHost.AppId + "|" + LifecycleHost.AppSecret).Respond("application/json", "{}");
+        var bare = api.When(HttpMethod.Get, Me).WithExactQueryString(string.Empty).With(m => m.Headers.Authorization is null).Respond("application/json", "{}");
 
         using var appRequest = new HttpRequestMessage(HttpMethod.Get, Me).WithGraphToken(TokenKey.ForApp(LifecycleHost.AppId));
         (await client.SendAsync(appRequest)).Dispose();
@@ -75,9 +112,9 @@ public sealed class GraphAccessTokenHandlerTests
         host.Http.When(HttpMethod.Get, $"http://graph.test/{LifecycleHost.Version}/1001/accounts")
             .Respond("application/json", LifecyclePayloads.Accounts(("2001", "EAABnewpagetoken-0123456789")));
         var rejectedContent = new TrackingContent(LifecyclePayloads.Error(190, 467));
-        var rejected = api.When(HttpMethod.Get, Me).WithQueryString("access_token", "EAABoldpagetoken-0123456789")
+        var rejected = api.When(HttpMethod.Get, Me).WithHeaders("Authorization", "Bearer EAABoldpagetoken-0123456789")
             .Respond(_ => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = rejectedContent });
-        var accepted = api.When(HttpMethod.Get, Me).WithQueryString("access_token", "EAABnewpagetoken-0123456789")
+        var accepted = api.When(HttpMethod.Get, Me).WithHeaders("Authorization", "Bearer EAABnewpagetoken-0123456789")
             .Respond("application/json", """{"id":"2001"}""");
 
         using var request = new HttpRequestMessage(HttpMethod.Get, Me).WithGraphToken(TokenKey.ForPage("2001"));
@@ -153,5 +190,88 @@ public sealed class GraphAccessTokenHandlerTests
         Assert.Equal(1, api.GetMatchCount(me));
         Assert.Equal(TokenStatus.Valid, (await host.Store.GetAsync(TokenKey.ForUser("1001")))!.Status);
         Assert.Empty(host.Observer.Reauthentication);
+    }
+
+    [Fact]
+    public async Task An_endless_error_body_is_read_within_MaxErrorBodyBytes_and_surfaces_as_a_protocol_error()
+    {
+        var (host, api, client) = Create(TokenKey.ForUser("1001"), o => o.Limits.MaxErrorBodyBytes = 64 * 1024);
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var body = new EndlessStream(prefix: "{\"error\":{\"message\":\""u8.ToArray());
+        api.When(HttpMethod.Get, Me).Respond(_ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StreamContent(body) };
+            response.Headers.TryAddWithoutValidation("x-fb-trace-id", "HandlerTrace1");
+            return response;
+        });
+
+        var error = await Assert.ThrowsAsync<GraphProtocolException>(() => client.GetAsync(new Uri(Me)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Equal("HandlerTrace1", error.FbTraceId);
+        Assert.Contains("MaxErrorBodyBytes", error.Message, StringComparison.Ordinal);
+        Assert.InRange(body.BytesRead, 1, (64 * 1024) + (128 * 1024));
+        Assert.Equal(TokenStatus.Valid, (await host.Store.GetAsync(TokenKey.ForUser("1001")))!.Status);
+    }
+
+    [Fact]
+    public async Task An_error_body_declared_past_MaxErrorBodyBytes_is_not_read()
+    {
+        var (host, api, client) = Create(TokenKey.ForUser("1001"), o => o.Limits.MaxErrorBodyBytes = 1024);
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var body = new EndlessStream(cap: 4096);
+        api.When(HttpMethod.Get, Me).Respond(_ =>
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = 4096;
+            return new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = content };
+        });
+
+        var error = await Assert.ThrowsAsync<GraphProtocolException>(() => client.GetAsync(new Uri(Me)));
+
+        Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
+        Assert.Equal(0, body.BytesRead);
+    }
+
+    [Fact]
+    public async Task A_rejection_within_the_limit_is_still_seen_and_its_body_still_readable()
+    {
+        var (host, api, client) = Create(TokenKey.ForUser("1001"), o => o.Limits.MaxErrorBodyBytes = 1024);
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        api.When(HttpMethod.Get, Me).Respond(_ => new HttpResponseMessage(HttpStatusCode.BadRequest)
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(LifecyclePayloads.Error(190, 463)))),
+        });
+
+        using var response = await client.GetAsync(new Uri(Me));
+
+        Assert.Contains("\"error_subcode\":463", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(TokenStatus.Invalid, (await host.Store.GetAsync(TokenKey.ForUser("1001")))!.Status);
+    }
+
+    [Fact]
+    public async Task The_Authorization_header_is_redacted_in_the_clients_logs_even_when_the_host_names_its_own_headers()
+    {
+        var api = new MockHttpMessageHandler();
+        var logs = new CapturingLoggerProvider();
+        await using var host = new LifecycleHost(services: s =>
+        {
+            s.AddLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(logs));
+            s.AddHttpClient("graph")
+                .AddGraphAccessTokenHandler(TokenKey.ForUser("1001"))
+                .RedactLoggedHeaders(["X-Host-Secret"])
+                .ConfigurePrimaryHttpMessageHandler(() => api);
+        });
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        api.When(HttpMethod.Get, Me).WithHeaders("Authorization", "Bearer " + UserToken).Respond("application/json", "{}");
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("graph");
+
+        (await client.GetAsync(new Uri(Me))).Dispose();
+
+        Assert.Contains(logs.Entries, e => e.Text.Contains("Authorization", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(UserToken, StringComparison.Ordinal));
     }
 }
