@@ -91,9 +91,9 @@ public sealed class TokenManagerPartsTests
         host.Http.When(HttpMethod.Get, $"http://graph.test/{LifecycleHost.Version}/1001/accounts")
             .Respond("application/json", LifecyclePayloads.Accounts(("2001", "EAABnewpagetoken-0123456789")));
         var me = $"http://graph.test/{LifecycleHost.Version}/me";
-        api.When(HttpMethod.Get, me).WithQueryString("access_token", "EAABoldpagetoken-0123456789")
+        api.When(HttpMethod.Get, me).WithHeaders("Authorization", "Bearer EAABoldpagetoken-0123456789")
             .Respond(HttpStatusCode.BadRequest, "application/json", LifecyclePayloads.Error(190, 467));
-        var accepted = api.When(HttpMethod.Get, me).WithQueryString("access_token", "EAABnewpagetoken-0123456789")
+        var accepted = api.When(HttpMethod.Get, me).WithHeaders("Authorization", "Bearer EAABnewpagetoken-0123456789")
             .Respond("application/json", """{"id":"2001"}""");
         var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("graph");
 
