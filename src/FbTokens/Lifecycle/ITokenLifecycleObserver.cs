@@ -13,25 +13,25 @@ public interface ITokenLifecycleObserver
     /// <param name="notification">Which token, whose, why, and the permissions it had.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
-    ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequired notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>A token was replaced by a fresh one.</summary>
     /// <param name="notification">Which token, and its old and new expiry.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
-    ValueTask OnTokenRefreshedAsync(TokenRefreshed notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask OnTokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>A token that could not be refreshed will expire soon (raised by each sweep while inside
     /// <see cref="TokenManagerOptions.ExpiringNoticeBefore"/>).</summary>
     /// <param name="notification">Which token and when it expires.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
-    ValueTask OnTokenExpiringAsync(TokenExpiring notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask OnTokenExpiringAsync(TokenExpiringNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>The person's 90-day data-access window ends soon (raised by each sweep while inside
     /// <see cref="TokenManagerOptions.DataAccessNoticeBefore"/>); a new login renews it.</summary>
     /// <param name="notification">Which token, whose, and when data access ends.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
-    ValueTask OnDataAccessExpiringAsync(DataAccessExpiring notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask OnDataAccessExpiringAsync(DataAccessExpiringNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

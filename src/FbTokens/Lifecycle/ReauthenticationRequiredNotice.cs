@@ -6,4 +6,4 @@ namespace FbTokens;
 /// <param name="Reason">Why the token is unusable.</param>
 /// <param name="Scopes">The permissions the token had, to request again at login.</param>
 /// <param name="DetectedAt">When the manager found out.</param>
-public sealed record ReauthenticationRequired(TokenKey Key, string? UserId, TokenErrorReason Reason, IReadOnlyList<string> Scopes, DateTimeOffset DetectedAt);
+public sealed record ReauthenticationRequiredNotice(TokenKey Key, string? UserId, TokenErrorReason Reason, IReadOnlyList<string> Scopes, DateTimeOffset DetectedAt);

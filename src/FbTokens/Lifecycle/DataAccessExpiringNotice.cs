@@ -5,4 +5,4 @@ namespace FbTokens;
 /// <param name="UserId">The app-scoped user concerned, when known.</param>
 /// <param name="DataAccessExpiresAt">When data access ends.</param>
 /// <param name="Scopes">The permissions the token has.</param>
-public sealed record DataAccessExpiring(TokenKey Key, string? UserId, DateTimeOffset DataAccessExpiresAt, IReadOnlyList<string> Scopes);
+public sealed record DataAccessExpiringNotice(TokenKey Key, string? UserId, DateTimeOffset DataAccessExpiresAt, IReadOnlyList<string> Scopes);

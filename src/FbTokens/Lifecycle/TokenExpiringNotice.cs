@@ -4,4 +4,4 @@ namespace FbTokens;
 /// <param name="Key">The token's key.</param>
 /// <param name="UserId">The app-scoped user concerned, when known.</param>
 /// <param name="ExpiresAt">When it expires.</param>
-public sealed record TokenExpiring(TokenKey Key, string? UserId, DateTimeOffset ExpiresAt);
+public sealed record TokenExpiringNotice(TokenKey Key, string? UserId, DateTimeOffset ExpiresAt);

@@ -1,7 +1,7 @@
 namespace FbTokens;
 
 /// <summary>Why a Login callback's state was rejected.</summary>
-public enum LoginStateFailure
+public enum FacebookLoginStateFailure
 {
     /// <summary>The callback has no <c>state</c>, or the app kept none (cookie lost, blocked or never set).</summary>
     Missing,

@@ -10,7 +10,7 @@ namespace FbTokens;
 /// <param name="Value">The random state value (256 bits, base64url). Never printed by <see cref="ToString"/>.</param>
 /// <param name="CreatedAt">When it was created, on the builder's <see cref="TimeProvider"/>.</param>
 /// <param name="RedirectUri">The redirect URI of the dialog; the code exchange must use the same one.</param>
-public sealed record LoginState(string Value, DateTimeOffset CreatedAt, Uri RedirectUri)
+public sealed record FacebookLoginState(string Value, DateTimeOffset CreatedAt, Uri RedirectUri)
 {
     private bool PrintMembers(StringBuilder builder)
     {

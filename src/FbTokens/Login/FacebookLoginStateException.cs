@@ -4,17 +4,17 @@ namespace FbTokens;
 /// The <c>state</c> of a Login callback did not pass: the request may be forged (CSRF), replayed or too old.
 /// Do not exchange the code; send the person through Login again. The message never holds a state value.
 /// </summary>
-public sealed class LoginStateException : Exception
+public sealed class FacebookLoginStateException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why the state was rejected.</param>
     /// <param name="message">A description (never holds a state value).</param>
-    public LoginStateException(LoginStateFailure reason, string message)
+    public FacebookLoginStateException(FacebookLoginStateFailure reason, string message)
         : base(message)
     {
         Reason = reason;
     }
 
     /// <summary>Why the state was rejected.</summary>
-    public LoginStateFailure Reason { get; }
+    public FacebookLoginStateFailure Reason { get; }
 }
