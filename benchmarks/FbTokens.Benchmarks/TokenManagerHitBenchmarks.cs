@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
+using FbTokens.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FbTokens.Benchmarks;

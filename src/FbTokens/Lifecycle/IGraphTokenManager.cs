@@ -39,7 +39,7 @@ public interface IGraphTokenManager
     /// <param name="key">The token to get.</param>
     /// <param name="cancellationToken">Cancels this caller's wait; a refresh other callers share goes on.</param>
     /// <returns>A token that was valid when returned. A <see cref="ValueTask{TResult}"/>: when the stored token is valid and
-    /// not due for refresh and the store answers synchronously (as <see cref="InMemoryTokenStore"/> does), it completes at
+    /// not due for refresh and the store answers synchronously (as the default in-memory store does), it completes at
     /// once without allocating. Await it once; call <see cref="ValueTask{TResult}.AsTask"/> to combine it with other tasks.</returns>
     /// <exception cref="ReauthenticationRequiredException">No token is stored, or it is invalid or expired.</exception>
     ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default);

@@ -1,15 +1,5 @@
 namespace FbTokens;
 
-/// <summary>How the app access token is obtained.</summary>
-public enum AppTokenSource
-{
-    /// <summary><c>{app-id}|{app-secret}</c>, composed locally with no network call (Graph's documented shortcut).</summary>
-    AppIdAndSecret = 0,
-
-    /// <summary><c>oauth/access_token?grant_type=client_credentials</c>, fetched once and cached in memory.</summary>
-    ClientCredentials = 1,
-}
-
 /// <summary>
 /// Settings of <see cref="IGraphTokenManager"/> and of the validation sweep (the <c>Sweep*</c> properties). Bind them
 /// from configuration (section <c>FbTokens:TokenManager</c> by convention, one key per property, e.g.

@@ -10,6 +10,6 @@ public sealed class FacebookLoginOptions
     /// <summary>The host of the Login dialog, <c>https://www.facebook.com/</c> by default. Must be absolute (https, or http on loopback).</summary>
     public Uri DialogBaseAddress { get; set; } = new("https://www.facebook.com/");
 
-    /// <summary>How long a <see cref="LoginState"/> is accepted after it was created. Default 10 minutes; between 1 second and 1 day.</summary>
+    /// <summary>How long a <see cref="FacebookLoginState"/> is accepted after it was created. Default 10 minutes; between 1 second and 1 day.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -6,7 +6,7 @@ namespace FbTokens;
 /// What the app keeps until the callback (in a protected cookie or the session) and hands back to
 /// <see cref="IFacebookLoginUrlBuilder.ValidateCallback"/>. Nothing is kept on the server, so a web farm needs no shared store.
 /// </param>
-public sealed record FacebookLoginUrl(Uri Url, LoginState State)
+public sealed record FacebookLoginUrl(Uri Url, FacebookLoginState State)
 {
     /// <summary>Prints the dialog address without its query (which holds the state value) and the masked state.</summary>
     /// <returns>A safe description.</returns>

@@ -12,7 +12,7 @@ public interface IFacebookLoginUrlBuilder
     /// (plus <c>scope</c>, <c>auth_type=rerequest</c> and <c>config_id</c> when asked for) with a fresh random state.
     /// </summary>
     /// <param name="request">The redirect URI, scopes and flags.</param>
-    /// <returns>The URL to redirect the browser to, and the <see cref="LoginState"/> to keep until the callback.</returns>
+    /// <returns>The URL to redirect the browser to, and the <see cref="FacebookLoginState"/> to keep until the callback.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> or its redirect URI is null.</exception>
     /// <exception cref="ArgumentException">
     /// The redirect URI is relative, not https (http is allowed on loopback only) or has a fragment; a scope is empty or
@@ -27,7 +27,7 @@ public interface IFacebookLoginUrlBuilder
     /// </summary>
     /// <param name="stored">The state the app kept; null when it has none (e.g. the cookie is gone).</param>
     /// <param name="returnedState">The callback's <c>state</c> query parameter.</param>
-    /// <returns>The redirect URI to exchange the code with.</returns>
-    /// <exception cref="LoginStateException">The state is missing, does not match, has expired or was used before (<see cref="LoginStateException.Reason"/>).</exception>
-    ValidatedLoginState ValidateCallback(LoginState? stored, string? returnedState);
+    /// <returns>The redirect URI the state was created for (<see cref="FacebookLoginState.RedirectUri"/>): pass it to <see cref="IGraphTokenClient.ExchangeCodeAsync"/>.</returns>
+    /// <exception cref="FacebookLoginStateException">The state is missing, does not match, has expired or was used before (<see cref="FacebookLoginStateException.Reason"/>).</exception>
+    Uri ValidateCallback(FacebookLoginState? stored, string? returnedState);
 }

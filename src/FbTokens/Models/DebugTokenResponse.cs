@@ -59,33 +59,3 @@ public sealed record DebugTokenResponse(
         return true;
     }
 }
-
-/// <summary>
-/// Graph's <c>debug_token</c> <c>metadata</c>: how the token was obtained. Fields Graph adds later are ignored; a
-/// field that is not a string reads as null.
-/// </summary>
-/// <param name="AuthType">Graph's <c>auth_type</c>, e.g. <c>rerequest</c> or <c>reauthenticate</c>, when Graph sent one.</param>
-/// <param name="Sso">Graph's <c>sso</c>, the single-sign-on source, e.g. <c>iphone-safari</c>, when Graph sent one.</param>
-public sealed record DebugTokenMetadata(string? AuthType, string? Sso);
-
-/// <summary>A permission granted for particular objects only.</summary>
-/// <param name="Scope">The permission, e.g. <c>pages_show_list</c>.</param>
-/// <param name="TargetIds">The ids of the objects it applies to (empty when it applies to all; <c>null</c> entries are left out).</param>
-public sealed record GranularScope(string Scope, IReadOnlyList<string> TargetIds)
-{
-    private bool PrintMembers(StringBuilder builder)
-    {
-        builder.Append("Scope = ").Append(Scope).Append(", TargetIds = [").AppendJoin(", ", TargetIds).Append(']');
-        return true;
-    }
-}
-
-/// <summary>Why <c>debug_token</c> reports a token invalid.</summary>
-/// <param name="Code">Graph's error code, usually 190.</param>
-/// <param name="Message">Graph's message.</param>
-/// <param name="Subcode">Graph's subcode (see <see cref="TokenErrorReason"/>), if any.</param>
-public sealed record DebugTokenError(int Code, string Message, int? Subcode)
-{
-    /// <summary>The reason the subcode stands for.</summary>
-    public TokenErrorReason Reason => Internal.GraphErrorClassifier.ReasonFor(Subcode);
-}

@@ -2,7 +2,7 @@ namespace FbTokens;
 
 /// <summary>
 /// Keeps tokens, one per <see cref="TokenKey"/>, with a version for compare-and-set so that two writers (two
-/// requests, two instances) cannot silently overwrite each other. The default is <see cref="InMemoryTokenStore"/>;
+/// requests, two instances) cannot silently overwrite each other. The default keeps tokens in process memory;
 /// register your own implementation before or after <c>AddTokenManager</c> to replace it.
 /// </summary>
 /// <remarks>

@@ -3,16 +3,6 @@ using FbTokens.Internal;
 
 namespace FbTokens;
 
-/// <summary>Whether a stored token can still be used.</summary>
-public enum TokenStatus
-{
-    /// <summary>The token was valid when last used or checked.</summary>
-    Valid = 0,
-
-    /// <summary>Graph rejected the token (see <see cref="StoredToken.InvalidReason"/>); the person must log in again.</summary>
-    Invalid = 1,
-}
-
 /// <summary>
 /// A token as an <see cref="ITokenStore"/> keeps it. <see cref="object.ToString"/> never prints <see cref="Value"/>.
 /// </summary>

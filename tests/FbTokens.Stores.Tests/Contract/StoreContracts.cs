@@ -1,3 +1,4 @@
+using FbTokens.Internal;
 using FbTokens.Stores.Tests.Framework;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

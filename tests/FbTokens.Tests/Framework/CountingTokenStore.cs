@@ -1,3 +1,4 @@
+using FbTokens.Internal;
 
 namespace FbTokens.Tests.Framework;
 

@@ -5,33 +5,33 @@ namespace FbTokens.Tests.Framework;
 /// <summary>Records every lifecycle notification.</summary>
 internal sealed class RecordingObserver : ITokenLifecycleObserver
 {
-    public ConcurrentQueue<ReauthenticationRequired> Reauthentication { get; } = new();
+    public ConcurrentQueue<ReauthenticationRequiredNotice> Reauthentication { get; } = new();
 
-    public ConcurrentQueue<TokenRefreshed> Refreshed { get; } = new();
+    public ConcurrentQueue<TokenRefreshedNotice> Refreshed { get; } = new();
 
-    public ConcurrentQueue<TokenExpiring> Expiring { get; } = new();
+    public ConcurrentQueue<TokenExpiringNotice> Expiring { get; } = new();
 
-    public ConcurrentQueue<DataAccessExpiring> DataAccess { get; } = new();
+    public ConcurrentQueue<DataAccessExpiringNotice> DataAccess { get; } = new();
 
-    public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequired notification, CancellationToken cancellationToken)
+    public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken)
     {
         Reauthentication.Enqueue(notification);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnTokenRefreshedAsync(TokenRefreshed notification, CancellationToken cancellationToken)
+    public ValueTask OnTokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken)
     {
         Refreshed.Enqueue(notification);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnTokenExpiringAsync(TokenExpiring notification, CancellationToken cancellationToken)
+    public ValueTask OnTokenExpiringAsync(TokenExpiringNotice notification, CancellationToken cancellationToken)
     {
         Expiring.Enqueue(notification);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnDataAccessExpiringAsync(DataAccessExpiring notification, CancellationToken cancellationToken)
+    public ValueTask OnDataAccessExpiringAsync(DataAccessExpiringNotice notification, CancellationToken cancellationToken)
     {
         DataAccess.Enqueue(notification);
         return ValueTask.CompletedTask;
@@ -43,13 +43,13 @@ internal sealed class ThrowingObserver : ITokenLifecycleObserver
 {
     public int Calls;
 
-    public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequired notification, CancellationToken cancellationToken)
+    public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
         throw new InvalidOperationException("observer broke");
     }
 
-    public ValueTask OnTokenRefreshedAsync(TokenRefreshed notification, CancellationToken cancellationToken)
+    public ValueTask OnTokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
         throw new InvalidOperationException("observer broke");

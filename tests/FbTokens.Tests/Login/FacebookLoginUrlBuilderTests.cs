@@ -149,10 +149,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
         _time.Advance(TimeSpan.FromMinutes(9));
 
-        var validated = _login.ValidateCallback(result.State, result.State.Value);
+        var redirectUri = _login.ValidateCallback(result.State, result.State.Value);
 
-        Assert.Equal(Callback, validated.RedirectUri);
-        Assert.Equal(result.State.CreatedAt, validated.CreatedAt);
+        Assert.Equal(Callback, redirectUri);
     }
 
     [Fact]
@@ -161,11 +160,11 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
         using var otherProvider = CreateProvider(_time, configure: null);
         var otherInstance = otherProvider.GetRequiredService<IFacebookLoginUrlBuilder>();
-        var fromCookie = new LoginState(result.State.Value, result.State.CreatedAt, result.State.RedirectUri);
+        var fromCookie = new FacebookLoginState(result.State.Value, result.State.CreatedAt, result.State.RedirectUri);
 
-        var validated = otherInstance.ValidateCallback(fromCookie, result.State.Value);
+        var redirectUri = otherInstance.ValidateCallback(fromCookie, result.State.Value);
 
-        Assert.Equal(Callback, validated.RedirectUri);
+        Assert.Equal(Callback, redirectUri);
     }
 
     [Fact]
@@ -174,9 +173,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var first = _login.Build(new FacebookLoginRequest(Callback));
         var second = _login.Build(new FacebookLoginRequest(Callback));
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(first.State, second.State.Value));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(first.State, second.State.Value));
 
-        Assert.Equal(LoginStateFailure.Mismatch, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Mismatch, error.Reason);
         Assert.DoesNotContain(first.State.Value, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(second.State.Value, error.ToString(), StringComparison.Ordinal);
     }
@@ -198,9 +197,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
             _ => value.Any(char.IsLower) ? value.ToUpperInvariant() : value.ToLowerInvariant(),
         };
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(result.State, tampered));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(result.State, tampered));
 
-        Assert.Equal(LoginStateFailure.Mismatch, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Mismatch, error.Reason);
     }
 
     [Fact]
@@ -209,9 +208,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
         var forged = result.State with { CreatedAt = _time.GetUtcNow().AddDays(1) };
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(forged, forged.Value));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(forged, forged.Value));
 
-        Assert.Equal(LoginStateFailure.Mismatch, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Mismatch, error.Reason);
     }
 
     [Theory]
@@ -221,9 +220,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
     {
         var result = _login.Build(new FacebookLoginRequest(Callback));
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(result.State, returned));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(result.State, returned));
 
-        Assert.Equal(LoginStateFailure.Missing, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Missing, error.Reason);
     }
 
     [Fact]
@@ -231,9 +230,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
     {
         var result = _login.Build(new FacebookLoginRequest(Callback));
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(null, result.State.Value));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(null, result.State.Value));
 
-        Assert.Equal(LoginStateFailure.Missing, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Missing, error.Reason);
     }
 
     [Fact]
@@ -242,9 +241,9 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(result.State, result.State.Value));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(result.State, result.State.Value));
 
-        Assert.Equal(LoginStateFailure.Expired, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Expired, error.Reason);
     }
 
     [Fact]
@@ -259,7 +258,7 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         login.ValidateCallback(stillFresh, stillFresh.Value);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(LoginStateFailure.Expired, Assert.Throws<LoginStateException>(() => login.ValidateCallback(kept, kept.Value)).Reason);
+        Assert.Equal(FacebookLoginStateFailure.Expired, Assert.Throws<FacebookLoginStateException>(() => login.ValidateCallback(kept, kept.Value)).Reason);
     }
 
     [Fact]
@@ -268,20 +267,20 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
         var result = _login.Build(new FacebookLoginRequest(Callback));
         _login.ValidateCallback(result.State, result.State.Value);
 
-        var error = Assert.Throws<LoginStateException>(() => _login.ValidateCallback(result.State, result.State.Value));
+        var error = Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(result.State, result.State.Value));
 
-        Assert.Equal(LoginStateFailure.Reused, error.Reason);
+        Assert.Equal(FacebookLoginStateFailure.Reused, error.Reason);
     }
 
     [Fact]
     public void A_rejected_attempt_does_not_spend_the_state()
     {
         var result = _login.Build(new FacebookLoginRequest(Callback));
-        Assert.Throws<LoginStateException>(() => _login.ValidateCallback(result.State, "forged"));
+        Assert.Throws<FacebookLoginStateException>(() => _login.ValidateCallback(result.State, "forged"));
 
-        var validated = _login.ValidateCallback(result.State, result.State.Value);
+        var redirectUri = _login.ValidateCallback(result.State, result.State.Value);
 
-        Assert.Equal(Callback, validated.RedirectUri);
+        Assert.Equal(Callback, redirectUri);
     }
 
     [Theory]
@@ -375,7 +374,7 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
     [Fact]
     public void Login_data_types_are_immutable_sealed_records()
     {
-        foreach (var type in new[] { typeof(FacebookLoginRequest), typeof(FacebookLoginUrl), typeof(LoginState), typeof(ValidatedLoginState) })
+        foreach (var type in new[] { typeof(FacebookLoginRequest), typeof(FacebookLoginUrl), typeof(FacebookLoginState) })
         {
             Assert.True(type.IsSealed, type.Name);
             Assert.NotNull(type.GetMethod("<Clone>$"));

@@ -1,3 +1,5 @@
+using FbTokens.Internal;
+
 namespace FbTokens.Tests.Storage;
 
 public sealed class InMemoryTokenStoreTests

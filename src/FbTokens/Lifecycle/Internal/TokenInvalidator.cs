@@ -58,7 +58,7 @@ internal sealed class TokenInvalidator
 
             // On the parts' own token, not the caller's: a caller that gives up must not swallow the person's notice.
             await _notifier.ReauthenticationRequiredAsync(
-                new ReauthenticationRequired(key, LifecycleRules.UserIdOf(key, current), reason, current.Scopes, now), _stopping.Token).ConfigureAwait(false);
+                new ReauthenticationRequiredNotice(key, LifecycleRules.UserIdOf(key, current), reason, current.Scopes, now), _stopping.Token).ConfigureAwait(false);
             return true;
         }
 

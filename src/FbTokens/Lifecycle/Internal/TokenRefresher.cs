@@ -213,7 +213,7 @@ internal sealed class TokenRefresher
 
         _retries.Clear(key);
         LifecycleLog.TokenRefreshed(_logger, key, current.ExpiresAt, stored.ExpiresAt);
-        await _notifier.TokenRefreshedAsync(new TokenRefreshed(key, current.ExpiresAt, stored.ExpiresAt), cancellationToken).ConfigureAwait(false);
+        await _notifier.TokenRefreshedAsync(new TokenRefreshedNotice(key, current.ExpiresAt, stored.ExpiresAt), cancellationToken).ConfigureAwait(false);
         return stored;
     }
 

@@ -14,17 +14,17 @@ internal sealed class TokenLifecycleNotifier
         _logger = logger;
     }
 
-    public Task ReauthenticationRequiredAsync(ReauthenticationRequired notification, CancellationToken cancellationToken) =>
-        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnReauthenticationRequiredAsync(n, ct), nameof(ReauthenticationRequired), cancellationToken);
+    public Task ReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnReauthenticationRequiredAsync(n, ct), nameof(ReauthenticationRequiredNotice), cancellationToken);
 
-    public Task TokenRefreshedAsync(TokenRefreshed notification, CancellationToken cancellationToken) =>
-        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnTokenRefreshedAsync(n, ct), nameof(TokenRefreshed), cancellationToken);
+    public Task TokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnTokenRefreshedAsync(n, ct), nameof(TokenRefreshedNotice), cancellationToken);
 
-    public Task TokenExpiringAsync(TokenExpiring notification, CancellationToken cancellationToken) =>
-        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnTokenExpiringAsync(n, ct), nameof(TokenExpiring), cancellationToken);
+    public Task TokenExpiringAsync(TokenExpiringNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnTokenExpiringAsync(n, ct), nameof(TokenExpiringNotice), cancellationToken);
 
-    public Task DataAccessExpiringAsync(DataAccessExpiring notification, CancellationToken cancellationToken) =>
-        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnDataAccessExpiringAsync(n, ct), nameof(DataAccessExpiring), cancellationToken);
+    public Task DataAccessExpiringAsync(DataAccessExpiringNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnDataAccessExpiringAsync(n, ct), nameof(DataAccessExpiringNotice), cancellationToken);
 
     private async Task InvokeAsync<T>(T notification, TokenKey key, Func<ITokenLifecycleObserver, T, CancellationToken, ValueTask> call, string name, CancellationToken cancellationToken)
     {

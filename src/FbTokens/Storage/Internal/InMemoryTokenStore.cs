@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
-namespace FbTokens;
+namespace FbTokens.Internal;
 
 /// <summary>
 /// The default <see cref="ITokenStore"/>: tokens in this process's memory, lost on restart and not shared between
 /// instances. Use a persistent store (Redis, EF Core) in production.
 /// </summary>
-public sealed class InMemoryTokenStore : ITokenStore
+internal sealed class InMemoryTokenStore : ITokenStore
 {
     private readonly ConcurrentDictionary<TokenKey, StoredToken> _tokens = new();
 #if NET9_0_OR_GREATER

@@ -7,7 +7,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 3000, EventName = "LoginStateRejected", Level = LogLevel.Warning,
         Message = "A Facebook Login callback was rejected: its state is {Reason}")]
-    public static partial void LoginStateRejected(ILogger logger, LoginStateFailure reason);
+    public static partial void LoginStateRejected(ILogger logger, FacebookLoginStateFailure reason);
 
     [LoggerMessage(EventId = 3001, EventName = "LoginStateAccepted", Level = LogLevel.Debug,
         Message = "A Facebook Login callback's state was accepted")]

@@ -9,7 +9,7 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// Builds Login dialog URLs and checks callback states. Stateless apart from a per-process record of accepted
-/// states, kept until they expire, which turns a replay reaching the same instance into <see cref="LoginStateFailure.Reused"/>.
+/// states, kept until they expire, which turns a replay reaching the same instance into <see cref="FacebookLoginStateFailure.Reused"/>.
 /// </summary>
 internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
 {
@@ -49,7 +49,7 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
         }
 
         var options = _options.Value;
-        var state = new LoginState(NewStateValue(), _timeProvider.GetUtcNow(), request.RedirectUri);
+        var state = new FacebookLoginState(NewStateValue(), _timeProvider.GetUtcNow(), request.RedirectUri);
 
         var query = new StringBuilder(256)
             .Append("client_id=").Append(Uri.EscapeDataString(options.AppId))
@@ -79,41 +79,41 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
         return new FacebookLoginUrl(url, state);
     }
 
-    public ValidatedLoginState ValidateCallback(LoginState? stored, string? returnedState)
+    public Uri ValidateCallback(FacebookLoginState? stored, string? returnedState)
     {
         if (stored is null || string.IsNullOrEmpty(stored.Value) || string.IsNullOrEmpty(returnedState))
         {
-            throw Reject(LoginStateFailure.Missing, stored is null || string.IsNullOrEmpty(stored.Value)
+            throw Reject(FacebookLoginStateFailure.Missing, stored is null || string.IsNullOrEmpty(stored.Value)
                 ? "The app kept no login state for this browser (cookie or session lost, blocked or never set)."
                 : "The callback has no 'state' parameter.");
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored.Value), Encoding.UTF8.GetBytes(returnedState)))
         {
-            throw Reject(LoginStateFailure.Mismatch, "The callback's 'state' does not match the state the app kept: the request may be forged.");
+            throw Reject(FacebookLoginStateFailure.Mismatch, "The callback's 'state' does not match the state the app kept: the request may be forged.");
         }
 
         var now = _timeProvider.GetUtcNow();
         if (stored.CreatedAt > now + ClockSkew)
         {
-            throw Reject(LoginStateFailure.Mismatch, "The kept login state claims to be created in the future: it was not created by this app.");
+            throw Reject(FacebookLoginStateFailure.Mismatch, "The kept login state claims to be created in the future: it was not created by this app.");
         }
 
         var expiresAt = stored.CreatedAt + _loginOptions.Value.StateLifetime;
         if (now >= expiresAt)
         {
-            throw Reject(LoginStateFailure.Expired, string.Create(CultureInfo.InvariantCulture,
+            throw Reject(FacebookLoginStateFailure.Expired, string.Create(CultureInfo.InvariantCulture,
                 $"The login state expired {(now - expiresAt).TotalSeconds:0} s ago (lifetime {_loginOptions.Value.StateLifetime})."));
         }
 
         PurgeExpired(now);
         if (!_accepted.TryAdd(Fingerprint(stored.Value), expiresAt))
         {
-            throw Reject(LoginStateFailure.Reused, "The login state was already used for a callback: the request may be replayed.");
+            throw Reject(FacebookLoginStateFailure.Reused, "The login state was already used for a callback: the request may be replayed.");
         }
 
         Log.LoginStateAccepted(_logger);
-        return new ValidatedLoginState(stored.RedirectUri, stored.CreatedAt);
+        return stored.RedirectUri;
     }
 
     internal static string NewStateValue()
@@ -123,10 +123,10 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private LoginStateException Reject(LoginStateFailure reason, string message)
+    private FacebookLoginStateException Reject(FacebookLoginStateFailure reason, string message)
     {
         Log.LoginStateRejected(_logger, reason);
-        return new LoginStateException(reason, message);
+        return new FacebookLoginStateException(reason, message);
     }
 
     private void PurgeExpired(DateTimeOffset now)

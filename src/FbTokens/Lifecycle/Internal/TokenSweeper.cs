@@ -195,13 +195,13 @@ internal sealed class TokenSweeper
         if (!refreshed && current.ExpiresAt is { } expiresAt && expiresAt - now <= _options.ExpiringNoticeBefore)
         {
             await _notifier.TokenExpiringAsync(
-                new TokenExpiring(current.Key, LifecycleRules.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
+                new TokenExpiringNotice(current.Key, LifecycleRules.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
         }
 
         if (current.DataAccessExpiresAt is { } dataAccess && dataAccess - now <= _options.DataAccessNoticeBefore)
         {
             await _notifier.DataAccessExpiringAsync(
-                new DataAccessExpiring(current.Key, LifecycleRules.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
+                new DataAccessExpiringNotice(current.Key, LifecycleRules.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
         }
     }
 

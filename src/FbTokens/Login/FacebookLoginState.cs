@@ -10,7 +10,7 @@ namespace FbTokens;
 /// <param name="Value">The random state value (256 bits, base64url). Never printed by <see cref="ToString"/>.</param>
 /// <param name="CreatedAt">When it was created, on the builder's <see cref="TimeProvider"/>.</param>
 /// <param name="RedirectUri">The redirect URI of the dialog; the code exchange must use the same one.</param>
-public sealed record LoginState(string Value, DateTimeOffset CreatedAt, Uri RedirectUri)
+public sealed record FacebookLoginState(string Value, DateTimeOffset CreatedAt, Uri RedirectUri)
 {
     private bool PrintMembers(StringBuilder builder)
     {
@@ -20,8 +20,3 @@ public sealed record LoginState(string Value, DateTimeOffset CreatedAt, Uri Redi
         return true;
     }
 }
-
-/// <summary>A callback whose state passed every check.</summary>
-/// <param name="RedirectUri">The redirect URI of the dialog: pass it to <see cref="IGraphTokenClient.ExchangeCodeAsync"/>.</param>
-/// <param name="CreatedAt">When the state was created.</param>
-public sealed record ValidatedLoginState(Uri RedirectUri, DateTimeOffset CreatedAt);
