@@ -2,8 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using FbTokens.EntityFrameworkCore;
 using FbTokens.EntityFrameworkCore.Internal;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FbTokens;
 
@@ -12,18 +10,17 @@ public static class EntityFrameworkTokenStoreBuilderExtensions
 {
     /// <summary>
     /// Keeps tokens in the host's <typeparamref name="TContext"/> (registered with <c>AddDbContext</c> or
-    /// <c>AddDbContextFactory</c>; a context is created per operation). Also registers the token manager. Call
-    /// <c>ProtectTokensWithDataProtection()</c> after it to encrypt token values.
+    /// <c>AddDbContextFactory</c>; a context is created per operation). Also registers the token manager. One of the
+    /// <c>Use…TokenStore</c> family: the last call chooses the store, and <c>ProtectTokensWithDataProtection()</c>,
+    /// called before or after, encrypts token values.
     /// </summary>
     /// <typeparam name="TContext">The host's context; its model must call <c>ApplyFbTokensConfiguration()</c>.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IFbTokensBuilder PersistTokensToDbContext<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TContext>(this IFbTokensBuilder builder)
+    public static IFbTokensBuilder UseEntityFrameworkCoreTokenStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TContext>(this IFbTokensBuilder builder)
         where TContext : DbContext, IFbTokensDbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddTokenManager();
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, EntityFrameworkTokenStore<TContext>>());
-        return builder;
+        return builder.UseTokenStore<EntityFrameworkTokenStore<TContext>>();
     }
 }

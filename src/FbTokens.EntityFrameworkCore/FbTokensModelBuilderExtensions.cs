@@ -3,14 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FbTokens.EntityFrameworkCore;
 
-/// <summary>Maps <see cref="FbTokenEntity"/> in the host's model.</summary>
+/// <summary>Maps <see cref="StoredTokenEntity"/> in the host's model.</summary>
 public static class FbTokensModelBuilderExtensions
 {
     /// <summary>The default table name.</summary>
     public const string DefaultTableName = "FbTokens";
 
     /// <summary>
-    /// Maps <see cref="FbTokenEntity"/> to one table: <c>Key</c> as primary key, <c>Version</c> as concurrency token, an
+    /// Maps <see cref="StoredTokenEntity"/> to one table: <c>Key</c> as primary key, <c>Version</c> as concurrency token, an
     /// index on (<c>Kind</c>, <c>Key</c>) for the sweep. Call it from <c>OnModelCreating</c>.
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -21,6 +21,6 @@ public static class FbTokensModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         ArgumentException.ThrowIfNullOrWhiteSpace(tableName);
-        return modelBuilder.ApplyConfiguration(new FbTokenEntityConfiguration(tableName, schema));
+        return modelBuilder.ApplyConfiguration(new StoredTokenEntityConfiguration(tableName, schema));
     }
 }

@@ -14,17 +14,18 @@ public static class RedisTokenStoreBuilderExtensions
     /// Keeps tokens in Redis, connecting with <paramref name="configuration"/> (a StackExchange.Redis configuration
     /// string such as <c>localhost:6379,password=…</c>; <c>abortConnect</c> is forced off so the app starts, and
     /// recovers, while Redis is down). Also registers the token manager and, unless turned off, the Redis refresh lock.
-    /// Call <c>ProtectTokensWithDataProtection()</c> after it to encrypt token values.
+    /// One of the <c>Use…TokenStore</c> family: the last call chooses the store, and
+    /// <c>ProtectTokensWithDataProtection()</c>, called before or after, encrypts token values.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <param name="configuration">The Redis configuration string.</param>
     /// <param name="configure">Sets the store's options, if given.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IFbTokensBuilder AddRedisTokenStore(this IFbTokensBuilder builder, string configuration, Action<RedisTokenStoreOptions>? configure = null)
+    public static IFbTokensBuilder UseRedisTokenStore(this IFbTokensBuilder builder, string configuration, Action<RedisTokenStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return AddCore(builder, new RedisConnectionSource(configuration), configure);
+        return UseCore(builder, new RedisConnectionSource(configuration), configure);
     }
 
     /// <summary>
@@ -36,14 +37,14 @@ public static class RedisTokenStoreBuilderExtensions
     /// <param name="connection">The multiplexer to use.</param>
     /// <param name="configure">Sets the store's options, if given.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IFbTokensBuilder AddRedisTokenStore(this IFbTokensBuilder builder, IConnectionMultiplexer connection, Action<RedisTokenStoreOptions>? configure = null)
+    public static IFbTokensBuilder UseRedisTokenStore(this IFbTokensBuilder builder, IConnectionMultiplexer connection, Action<RedisTokenStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(connection);
-        return AddCore(builder, new RedisConnectionSource(connection), configure);
+        return UseCore(builder, new RedisConnectionSource(connection), configure);
     }
 
-    private static IFbTokensBuilder AddCore(IFbTokensBuilder builder, RedisConnectionSource connection, Action<RedisTokenStoreOptions>? configure)
+    private static IFbTokensBuilder UseCore(IFbTokensBuilder builder, RedisConnectionSource connection, Action<RedisTokenStoreOptions>? configure)
     {
         builder.AddTokenManager();
         var services = builder.Services;
@@ -60,9 +61,8 @@ public static class RedisTokenStoreBuilderExtensions
 
         // The container owns (and disposes) the source, which disposes the multiplexer only when it created it.
         services.Replace(ServiceDescriptor.Singleton(_ => connection));
-        services.TryAddSingleton<RedisTokenStore>();
         services.TryAddSingleton<RedisRefreshLock>();
-        services.Replace(ServiceDescriptor.Singleton<ITokenStore>(sp => sp.GetRequiredService<RedisTokenStore>()));
+        builder.UseTokenStore<RedisTokenStore>();
         services.Replace(ServiceDescriptor.Singleton<IDistributedRefreshLock>(sp =>
             sp.GetRequiredService<IOptions<RedisTokenStoreOptions>>().Value.UseDistributedRefreshLock
                 ? sp.GetRequiredService<RedisRefreshLock>()

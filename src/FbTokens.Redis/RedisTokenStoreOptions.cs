@@ -1,6 +1,6 @@
 namespace FbTokens.Redis;
 
-/// <summary>Settings of the Redis token store registered by <c>AddRedisTokenStore</c>.</summary>
+/// <summary>Settings of the Redis token store registered by <c>UseRedisTokenStore</c>.</summary>
 public sealed class RedisTokenStoreOptions
 {
     /// <summary>

@@ -122,7 +122,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         string? after = null;
         while (true)
         {
-            List<FbTokenEntity> page;
+            List<StoredTokenEntity> page;
             await using (var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -163,7 +163,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         }
     }
 
-    private async Task<long> WriteAnyAsync(ContextLease lease, FbTokenEntity row, TokenKey key, CancellationToken cancellationToken)
+    private async Task<long> WriteAnyAsync(ContextLease lease, StoredTokenEntity row, TokenKey key, CancellationToken cancellationToken)
     {
         var context = lease.Context;
         var strategy = context.Database.CreateExecutionStrategy();
@@ -199,7 +199,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         }
     }
 
-    private static Task<int> UpdateWhereAsync(IQueryable<FbTokenEntity> rows, FbTokenEntity row, CancellationToken cancellationToken) =>
+    private static Task<int> UpdateWhereAsync(IQueryable<StoredTokenEntity> rows, StoredTokenEntity row, CancellationToken cancellationToken) =>
         rows.ExecuteUpdateAsync(
             s =>
             {
@@ -221,9 +221,9 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             cancellationToken);
 
     /// <summary>Inserts <paramref name="row"/> at version 1; false when a row with its key exists.</summary>
-    private static async Task<bool> TryInsertAsync(DbContext context, FbTokenEntity row, CancellationToken cancellationToken)
+    private static async Task<bool> TryInsertAsync(DbContext context, StoredTokenEntity row, CancellationToken cancellationToken)
     {
-        var entry = context.Add(new FbTokenEntity
+        var entry = context.Add(new StoredTokenEntity
         {
             Key = row.Key, Kind = row.Kind, SubjectId = row.SubjectId, AppId = row.AppId, Value = row.Value, ExpiresAt = row.ExpiresAt,
             DataAccessExpiresAt = row.DataAccessExpiresAt, Scopes = row.Scopes, Status = row.Status, InvalidReason = row.InvalidReason,
@@ -252,11 +252,11 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
     private static async Task<long?> VersionOfAsync(DbContext context, string key, CancellationToken cancellationToken)
     {
-        var versions = await context.Set<FbTokenEntity>().AsNoTracking().Where(e => e.Key == key).Select(e => e.Version).Take(1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var versions = await context.Set<StoredTokenEntity>().AsNoTracking().Where(e => e.Key == key).Select(e => e.Version).Take(1).ToListAsync(cancellationToken).ConfigureAwait(false);
         return versions.Count == 0 ? null : versions[0];
     }
 
-    private static FbTokenEntity ToRow(StoredToken token) => new()
+    private static StoredTokenEntity ToRow(StoredToken token) => new()
     {
         Key = token.Key.ToString(),
         Kind = token.Key.Kind,
@@ -276,7 +276,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         OwnerUserId = token.OwnerUserId,
     };
 
-    private static StoredToken ToToken(FbTokenEntity row) => new()
+    private static StoredToken ToToken(StoredTokenEntity row) => new()
     {
         Key = new TokenKey(row.Kind, row.SubjectId, row.AppId),
         Value = row.Value,
@@ -318,7 +318,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
     {
         public TContext Context => context;
 
-        public DbSet<FbTokenEntity> Tokens => context.FbTokens;
+        public DbSet<StoredTokenEntity> Tokens => context.StoredTokens;
 
         public async ValueTask DisposeAsync()
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using FbTokens.Internal;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +13,8 @@ public static class FbTokensLifecycleBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IGraphTokenManager"/>, <see cref="InMemoryTokenStore"/> as the <see cref="ITokenStore"/>
-    /// unless one is registered (before or after), and <see cref="TokenManagerOptions"/> validated at start-up.
+    /// unless another store is chosen (<c>Use…TokenStore</c>, before or after), and <see cref="TokenManagerOptions"/>
+    /// validated at start-up.
     /// The manager needs <see cref="FbTokensOptions.AppSecret"/>: a host without one fails at start-up.
     /// Safe to call more than once.
     /// </summary>
@@ -40,7 +40,7 @@ public static class FbTokensLifecycleBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FbTokensOptions>, TokenManagerAppSecretValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        TokenStoreRegistration.AddDefault(services);
         services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
         services.TryAddSingleton<TokenLifecycleNotifier>();
         AddTokenManagerParts(services);
@@ -87,8 +87,20 @@ public static class FbTokensLifecycleBuilderExtensions
     }
 
     /// <summary>
-    /// Replaces the <see cref="ITokenStore"/> with <typeparamref name="TStore"/> (a singleton). Call it before
-    /// <see cref="ProtectTokensWithDataProtection"/>.
+    /// Keeps tokens in this process's memory (<see cref="InMemoryTokenStore"/>): lost on restart, not shared between
+    /// instances. It is the default; call this to undo an earlier choice. One of the <c>Use…TokenStore</c> family: the
+    /// last call chooses the store, and <see cref="ProtectTokensWithDataProtection"/> wraps it whichever is called first.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IFbTokensBuilder UseInMemoryTokenStore(this IFbTokensBuilder builder) => builder.UseTokenStore<InMemoryTokenStore>();
+
+    /// <summary>
+    /// Keeps tokens in a host-implemented <typeparamref name="TStore"/> (a singleton, built by the container). One of the
+    /// <c>Use…TokenStore</c> family: the last call chooses the store, and <see cref="ProtectTokensWithDataProtection"/>
+    /// wraps it whichever is called first. Register stores this way, not as <see cref="ITokenStore"/> directly: an
+    /// <see cref="ITokenStore"/> registered on the service collection after the FbTokens calls replaces FbTokens' own,
+    /// protection included.
     /// </summary>
     /// <typeparam name="TStore">The store implementation.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -98,7 +110,7 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
+        TokenStoreRegistration.Use<TStore>(builder.Services);
         return builder;
     }
 
@@ -118,9 +130,10 @@ public static class FbTokensLifecycleBuilderExtensions
     }
 
     /// <summary>
-    /// Encrypts every token value with ASP.NET Core Data Protection before it reaches the registered
-    /// <see cref="ITokenStore"/>, whichever it is. Call it after choosing the store, and register Data Protection itself
-    /// (<c>services.AddDataProtection()</c>, with a shared key ring when several instances share the store).
+    /// Encrypts every token value with ASP.NET Core Data Protection before it reaches the chosen
+    /// <see cref="ITokenStore"/>, whichever it is and whether it is chosen (<c>Use…TokenStore</c>) before or after this
+    /// call. Register Data Protection itself (<c>services.AddDataProtection()</c>, with a shared key ring when several
+    /// instances share the store). Safe to call more than once.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -128,15 +141,7 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        var services = builder.Services;
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService);
-        if (inner is null || inner.ImplementationFactory?.Target is ProtectedStoreFactory)
-        {
-            return builder;
-        }
-
-        services.Remove(inner);
-        services.Add(ServiceDescriptor.Describe(typeof(ITokenStore), new ProtectedStoreFactory(inner).Create, inner.Lifetime));
+        TokenStoreRegistration.Protect(builder.Services);
         return builder;
     }
 
@@ -171,22 +176,6 @@ public static class FbTokensLifecycleBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager(section);
         return builder.AddTokenValidationSweep();
-    }
-
-    private sealed class ProtectedStoreFactory(ServiceDescriptor inner)
-    {
-        public DataProtectedTokenStore Create(IServiceProvider services)
-        {
-            var provider = services.GetService<IDataProtectionProvider>()
-                ?? throw new InvalidOperationException("ProtectTokensWithDataProtection() needs ASP.NET Core Data Protection: call services.AddDataProtection().");
-            return new DataProtectedTokenStore(CreateInner(services), provider);
-        }
-
-        [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "ImplementationType comes from a registration, which keeps its constructors.")]
-        private ITokenStore CreateInner(IServiceProvider services) =>
-            (ITokenStore)(inner.ImplementationInstance
-                ?? inner.ImplementationFactory?.Invoke(services)
-                ?? ActivatorUtilities.CreateInstance(services, inner.ImplementationType!));
     }
 }
 

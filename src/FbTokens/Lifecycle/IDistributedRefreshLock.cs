@@ -3,7 +3,7 @@ namespace FbTokens;
 /// <summary>
 /// Lets one app instance at a time refresh a token, so that across instances sharing a store one refresh per key
 /// reaches Graph. The manager already runs one refresh per key within a process; this lock extends that to every
-/// process. The default does nothing (a single instance needs no more); <c>AddRedisTokenStore</c> registers one on Redis.
+/// process. The default does nothing (a single instance needs no more); <c>UseRedisTokenStore</c> registers one on Redis.
 /// </summary>
 /// <remarks>
 /// The lock is advisory and may expire while its holder still works: the manager's compare-and-set write (the version it

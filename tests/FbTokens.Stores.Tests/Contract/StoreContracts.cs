@@ -1,4 +1,6 @@
+using FbTokens.EntityFrameworkCore.Internal;
 using FbTokens.Internal;
+using FbTokens.Redis.Internal;
 using FbTokens.Stores.Tests.Framework;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +16,19 @@ public sealed class InMemoryStoreContractTests(ITestOutputHelper output) : Token
 {
     private readonly InMemoryTokenStore _store = new();
 
-    protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore>(_store));
+    protected override Type StoreType => typeof(InMemoryTokenStore);
+
+    /// <summary>
+    /// The in-memory store, but one instance for every provider of a test, as the other stores share their backend: put
+    /// under the chosen store's key (an <see cref="ITokenStore"/> registered after the FbTokens calls would replace
+    /// FbTokens' own, protection included).
+    /// </summary>
+    protected override void UseStore(IFbTokensBuilder builder)
+    {
+        builder.UseInMemoryTokenStore();
+        builder.Services.RemoveAllKeyed<ITokenStore>(InnerStoreKey);
+        builder.Services.AddKeyedSingleton<ITokenStore>(InnerStoreKey, _store);
+    }
 }
 
 /// <summary>The contract on a real Redis (<c>FBTOKENS_TEST_REDIS</c>, or the tests' own server), each test under its own key prefix.</summary>
@@ -24,10 +37,12 @@ public sealed class RedisStoreContractTests(ITestOutputHelper output) : TokenSto
     private readonly string _prefix = "fbtokens-test-" + Guid.NewGuid().ToString("N");
     private string _configuration = "";
 
+    protected override Type StoreType => typeof(RedisTokenStore);
+
     protected override async Task PrepareAsync() => _configuration = await TestServers.RedisAsync();
 
     protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.AddRedisTokenStore(_configuration, o => o.KeyPrefix = _prefix);
+        builder.UseRedisTokenStore(_configuration, o => o.KeyPrefix = _prefix);
 
     protected override async Task CleanUpAsync()
     {
@@ -46,6 +61,10 @@ public sealed class SqliteStoreContractTests(ITestOutputHelper output) : TokenSt
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "fbtokens-test-" + Guid.NewGuid().ToString("N") + ".db");
 
+#pragma warning disable EF1001 // FbTokens' own store, in a namespace EF Core's analyzer takes for its internals.
+    protected override Type StoreType => typeof(EntityFrameworkTokenStore<TestDbContext>);
+#pragma warning restore EF1001
+
     private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = _path, DefaultTimeout = 60 }.ToString();
 
     protected override async Task PrepareAsync()
@@ -60,7 +79,7 @@ public sealed class SqliteStoreContractTests(ITestOutputHelper output) : TokenSt
     protected override void UseStore(IFbTokensBuilder builder)
     {
         builder.Services.AddDbContext<TestDbContext>(o => o.UseSqlite(ConnectionString));
-        builder.PersistTokensToDbContext<TestDbContext>();
+        builder.UseEntityFrameworkCoreTokenStore<TestDbContext>();
     }
 
     protected override Task CleanUpAsync()
@@ -80,12 +99,16 @@ public sealed class PostgresStoreContractTests(ITestOutputHelper output) : Token
 {
     private readonly PostgresTestDatabase _database = new();
 
+#pragma warning disable EF1001 // FbTokens' own store, in a namespace EF Core's analyzer takes for its internals.
+    protected override Type StoreType => typeof(EntityFrameworkTokenStore<TestDbContext>);
+#pragma warning restore EF1001
+
     protected override Task PrepareAsync() => _database.CreateAsync();
 
     protected override void UseStore(IFbTokensBuilder builder)
     {
         builder.Services.AddDbContext<TestDbContext>(o => o.UseNpgsql(_database.ConnectionString));
-        builder.PersistTokensToDbContext<TestDbContext>();
+        builder.UseEntityFrameworkCoreTokenStore<TestDbContext>();
     }
 
     protected override Task CleanUpAsync() => _database.DropAsync();

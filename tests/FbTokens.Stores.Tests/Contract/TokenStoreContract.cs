@@ -22,8 +22,17 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
 
     protected ITestOutputHelper Output => output;
 
+    /// <summary>The key FbTokens registers the chosen store under, the one its decorators wrap.</summary>
+    protected const string InnerStoreKey = "FbTokens.InnerStore";
+
+    /// <summary>The <c>DataProtectedTokenStore</c>'s purpose string.</summary>
+    private const string ProtectionPurpose = "FbTokens.TokenStore.v1";
+
     /// <summary>Registers the store under test.</summary>
     protected abstract void UseStore(IFbTokensBuilder builder);
+
+    /// <summary>The type of the store <see cref="UseStore"/> chooses.</summary>
+    protected abstract Type StoreType { get; }
 
     /// <summary>Creates the backend for this test (a fresh database or key prefix); skips or fails when it is missing.</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
@@ -47,7 +56,11 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>The store as a host resolves it; with <paramref name="protect"/>, behind <c>ProtectTokensWithDataProtection()</c>.</summary>
-    protected async Task<ITokenStore> StoreAsync(bool protect = false)
+    protected async Task<ITokenStore> StoreAsync(bool protect = false) =>
+        (await ProviderAsync(protect, protectFirst: false)).GetRequiredService<ITokenStore>();
+
+    /// <summary>A host's services, the store chosen after <c>ProtectTokensWithDataProtection()</c> when <paramref name="protectFirst"/>.</summary>
+    private async Task<ServiceProvider> ProviderAsync(bool protect, bool protectFirst)
     {
         if (!_prepared)
         {
@@ -58,15 +71,20 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
         var provider = StoreServices.Build(
             b =>
             {
+                if (protect && protectFirst)
+                {
+                    b.ProtectTokensWithDataProtection();
+                }
+
                 UseStore(b);
-                if (protect)
+                if (protect && !protectFirst)
                 {
                     b.ProtectTokensWithDataProtection();
                 }
             },
             s => s.AddDataProtection().UseEphemeralDataProtectionProvider());
         _providers.Add(provider);
-        return provider.GetRequiredService<ITokenStore>();
+        return provider;
     }
 
     private static StoredToken Token(TokenKey key, string value = Plain) => new()
@@ -254,6 +272,26 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(users - 1, onlyUsers.Count);
         Assert.Empty(await ListAsync(store, TokenKind.SystemUser));
         Assert.All(all, t => Assert.Equal(Plain, t.Value));
+    }
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Data_Protection_wraps_this_store_whichever_is_registered_first(bool protectFirst)
+    {
+        var provider = await ProviderAsync(protect: true, protectFirst);
+        var store = provider.GetRequiredService<ITokenStore>();
+        var inner = provider.GetRequiredKeyedService<ITokenStore>(InnerStoreKey);
+        var key = TokenKey.ForUser("1002");
+
+        Assert.IsType(StoreType, inner);
+        Assert.NotSame(inner, store);
+        await store.SetAsync(Token(key), 0);
+        var raw = (await inner.GetAsync(key))!.Value;
+
+        Assert.Equal(Plain, (await store.GetAsync(key))!.Value);
+        Assert.NotEqual(Plain, raw);
+        Assert.Equal(Plain, provider.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProtectionPurpose).Unprotect(raw));
     }
 
     [SkippableFact]

@@ -80,7 +80,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
                         npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(100), null);
                     }
                 }));
-            b.PersistTokensToDbContext<TestDbContext>();
+            b.UseEntityFrameworkCoreTokenStore<TestDbContext>();
         });
         var store = provider.GetRequiredService<ITokenStore>();
         var now = TimeProvider.System.GetUtcNow();

@@ -96,7 +96,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
             services.AddFbTokens(_ => { })
                 .UseGraphTokenEmulator(_emulator)
                 .AddTokenManager()
-                .AddRedisTokenStore(redis, o =>
+                .UseRedisTokenStore(redis, o =>
                 {
                     o.KeyPrefix = _prefix;
                     o.UseDistributedRefreshLock = useLock;

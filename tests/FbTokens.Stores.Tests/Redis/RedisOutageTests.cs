@@ -15,7 +15,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
     public async Task While_Redis_is_down_calls_fail_with_TokenStoreUnavailableException_and_after_a_restart_every_token_is_there()
     {
         await using var redis = await ThrowawayRedis.StartAsync(TestServers.RedisServerBinary);
-        await using var provider = StoreServices.Build(b => b.AddRedisTokenStore(
+        await using var provider = StoreServices.Build(b => b.UseRedisTokenStore(
             redis.Configuration + ",connectTimeout=2000,asyncTimeout=2000,syncTimeout=2000", o => o.KeyPrefix = "outage"));
         var store = provider.GetRequiredService<ITokenStore>();
         var manager = provider.GetRequiredService<IGraphTokenManager>();

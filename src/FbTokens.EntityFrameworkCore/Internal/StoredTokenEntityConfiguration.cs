@@ -3,13 +3,13 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace FbTokens.EntityFrameworkCore.Internal;
 
-internal sealed class FbTokenEntityConfiguration(string tableName, string? schema) : IEntityTypeConfiguration<FbTokenEntity>
+internal sealed class StoredTokenEntityConfiguration(string tableName, string? schema) : IEntityTypeConfiguration<StoredTokenEntity>
 {
-    public void Configure(EntityTypeBuilder<FbTokenEntity> builder)
+    public void Configure(EntityTypeBuilder<StoredTokenEntity> builder)
     {
         builder.ToTable(tableName, schema);
         builder.HasKey(e => e.Key);
-        builder.Property(e => e.Key).HasMaxLength(FbTokenEntity.MaxKeyLength).IsUnicode(false);
+        builder.Property(e => e.Key).HasMaxLength(StoredTokenEntity.MaxKeyLength).IsUnicode(false);
         builder.Property(e => e.SubjectId).HasMaxLength(TokenKey.MaxIdLength).IsRequired();
         builder.Property(e => e.AppId).HasMaxLength(TokenKey.MaxIdLength);
         builder.Property(e => e.Value).IsRequired();

@@ -5,7 +5,7 @@ namespace FbTokens.EntityFrameworkCore;
 /// holds the token itself, encrypted when <c>ProtectTokensWithDataProtection()</c> is on; treat the table as secret
 /// either way.
 /// </summary>
-public sealed class FbTokenEntity
+public sealed class StoredTokenEntity
 {
     /// <summary>The longest <see cref="Key"/>: <c>Kind:subject@app</c> with ids of at most <see cref="TokenKey.MaxIdLength"/> characters.</summary>
     public const int MaxKeyLength = 300;
