@@ -54,12 +54,9 @@ public sealed class PublicApiConventionTests
 
     private static readonly Dictionary<string, string> NamesNotYetChanged = new(StringComparer.Ordinal)
     {
-        ["FbTokenEntity"] = "EF Core entity: renamed on the store-registration branch so that it no longer reads as an Fb* prefix",
         ["FbTokensLifecycleBuilderExtensions"] = "DependencyInjection/ (multi-app branch): becomes TokenLifecycleFbTokensBuilderExtensions",
         ["FbTokensBuilderResilienceExtensions"] = "Resilience/ (Polly branch): becomes GraphResilienceFbTokensBuilderExtensions",
         ["GraphTokenRequestExtensions"] = "becomes GraphTokenHttpRequestMessageExtensions once DependencyInjection/ (multi-app branch) can change its cref to it",
-        ["RedisTokenStoreBuilderExtensions"] = "FbTokens.Redis (store-registration branch): becomes RedisTokenStoreFbTokensBuilderExtensions",
-        ["EntityFrameworkTokenStoreBuilderExtensions"] = "FbTokens.EntityFrameworkCore (store-registration branch): becomes EntityFrameworkCoreTokenStoreFbTokensBuilderExtensions",
     };
 
     [Fact]

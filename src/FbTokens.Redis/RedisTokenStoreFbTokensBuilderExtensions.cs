@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace FbTokens;
 
 /// <summary>Registers the Redis token store and its cross-instance refresh lock.</summary>
-public static class RedisTokenStoreBuilderExtensions
+public static class RedisTokenStoreFbTokensBuilderExtensions
 {
     /// <summary>
     /// Keeps tokens in Redis, connecting with <paramref name="configuration"/> (a StackExchange.Redis configuration

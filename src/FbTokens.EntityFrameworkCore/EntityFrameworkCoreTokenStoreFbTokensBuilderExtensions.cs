@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FbTokens;
 
 /// <summary>Registers the EF Core token store.</summary>
-public static class EntityFrameworkTokenStoreBuilderExtensions
+public static class EntityFrameworkCoreTokenStoreFbTokensBuilderExtensions
 {
     /// <summary>
     /// Keeps tokens in the host's <typeparamref name="TContext"/> (registered with <c>AddDbContext</c> or
