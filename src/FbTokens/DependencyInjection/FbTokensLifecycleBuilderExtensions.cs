@@ -16,7 +16,10 @@ public static class FbTokensLifecycleBuilderExtensions
     /// Registers <see cref="IGraphTokenManager"/>, <see cref="InMemoryTokenStore"/> as the <see cref="ITokenStore"/>
     /// unless one is registered (before or after), and <see cref="TokenManagerOptions"/> validated at start-up.
     /// The manager needs <see cref="FbTokensOptions.AppSecret"/>: a host without one fails at start-up.
-    /// Safe to call more than once.
+    /// Safe to call more than once. On a named app's builder (<c>AddFbTokens(name, …)</c>) the manager and its options are
+    /// that app's, registered as keyed services (key: the name); its tokens go to its own store when one is registered
+    /// for it (<see cref="UseTokenStore"/> on its builder), else to the store the apps share, with the app's id in
+    /// <see cref="TokenKey.AppId"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <param name="configure">Sets the options, if given.</param>
@@ -25,25 +28,35 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        var app = builder.AppName;
         if (configure is not null)
         {
-            services.Configure(configure);
+            services.Configure(FbTokensApps.OptionsName(app), configure);
         }
 
-        if (services.Any(d => d.ServiceType == typeof(TokenManagerMarker)))
+        if (!FbTokensFeatureMarker.TryAdd(services, FbTokensFeatureMarker.TokenManager, app))
         {
             return builder;
         }
 
-        services.AddSingleton<TokenManagerMarker>();
-        services.AddOptions<TokenManagerOptions>().ValidateOnStart();
+        services.AddOptions<TokenManagerOptions>(FbTokensApps.OptionsName(app)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FbTokensOptions>, TokenManagerAppSecretValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Shared by every app that has no store of its own; TokenKey.AppId keeps their tokens apart.
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
-        services.TryAddSingleton<TokenLifecycleNotifier>();
-        AddTokenManagerParts(services);
+        if (app is null)
+        {
+            services.TryAddSingleton<TokenLifecycleNotifier>();
+            AddTokenManagerParts(services);
+        }
+        else
+        {
+            NamedAppRegistrations.AddTokenManagerParts(services, app);
+        }
+
         return builder;
     }
 
@@ -60,8 +73,9 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<TokenManagerOptions>().Bind(section);
-        OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, section);
+        var name = FbTokensApps.OptionsName(builder.AppName);
+        builder.Services.AddOptions<TokenManagerOptions>(name).Bind(section);
+        OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, name, section);
         return builder.AddTokenManager();
     }
 
@@ -88,7 +102,8 @@ public static class FbTokensLifecycleBuilderExtensions
 
     /// <summary>
     /// Replaces the <see cref="ITokenStore"/> with <typeparamref name="TStore"/> (a singleton). Call it before
-    /// <see cref="ProtectTokensWithDataProtection"/>.
+    /// <see cref="ProtectTokensWithDataProtection"/>. On a named app's builder it gives that app a store of its own (an
+    /// <see cref="ITokenStore"/> keyed by the app's name); the other apps keep theirs.
     /// </summary>
     /// <typeparam name="TStore">The store implementation.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -98,12 +113,22 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
+        if (builder.AppName is null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<ITokenStore, TStore>());
+        }
+        else
+        {
+            builder.Services.RemoveAllKeyed<ITokenStore>(builder.AppName);
+            builder.Services.AddKeyedSingleton<ITokenStore, TStore>(builder.AppName);
+        }
+
         return builder;
     }
 
     /// <summary>
-    /// Registers a host-implemented <see cref="ITokenLifecycleObserver"/> (a singleton); any number may be added.
+    /// Registers a host-implemented <see cref="ITokenLifecycleObserver"/> (a singleton); any number may be added. On a
+    /// named app's builder the observer hears that app's notices only (it is registered keyed by the app's name).
     /// </summary>
     /// <typeparam name="TObserver">The observer implementation.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -113,14 +138,17 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenLifecycleObserver, TObserver>());
+        builder.Services.TryAddEnumerable(builder.AppName is null
+            ? ServiceDescriptor.Singleton<ITokenLifecycleObserver, TObserver>()
+            : ServiceDescriptor.KeyedSingleton<ITokenLifecycleObserver, TObserver>(builder.AppName));
         return builder;
     }
 
     /// <summary>
     /// Encrypts every token value with ASP.NET Core Data Protection before it reaches the registered
     /// <see cref="ITokenStore"/>, whichever it is. Call it after choosing the store, and register Data Protection itself
-    /// (<c>services.AddDataProtection()</c>, with a shared key ring when several instances share the store).
+    /// (<c>services.AddDataProtection()</c>, with a shared key ring when several instances share the store). On a named
+    /// app's builder it protects that app's tokens: its own store when it has one, else the shared store, for this app only.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -129,6 +157,12 @@ public static class FbTokensLifecycleBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
         var services = builder.Services;
+        if (builder.AppName is { } app)
+        {
+            ProtectNamedAppStore(services, app);
+            return builder;
+        }
+
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService);
         if (inner is null || inner.ImplementationFactory?.Target is ProtectedStoreFactory)
         {
@@ -143,7 +177,8 @@ public static class FbTokensLifecycleBuilderExtensions
     /// <summary>
     /// Registers the validation sweep: a hosted service that every <see cref="TokenManagerOptions.SweepInterval"/> checks
     /// every stored token with batched <c>debug_token</c> calls (50 per request), marks and reports invalid ones,
-    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager.
+    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager. On a named
+    /// app's builder the sweep is that app's: a hosted service of its own that checks only its tokens, with its app token.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <param name="configure">Sets the options, if given.</param>
@@ -152,6 +187,12 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager(configure);
+        if (builder.AppName is { } app)
+        {
+            NamedAppRegistrations.AddSweep(builder.Services, app);
+            return builder;
+        }
+
         builder.Services.TryAddSingleton<GraphBatchDebugClient>();
         builder.Services.TryAddSingleton<TokenSweeper>();
         builder.Services.AddHostedService<TokenValidationService>();
@@ -173,7 +214,36 @@ public static class FbTokensLifecycleBuilderExtensions
         return builder.AddTokenValidationSweep();
     }
 
-    private sealed class ProtectedStoreFactory(ServiceDescriptor inner)
+    /// <summary>
+    /// A named app's tokens, protected: its own keyed store wrapped, or, when it has none, the shared store wrapped for this
+    /// app only (unless the shared store is protected already). Keyed descriptors are wrapped through their factory.
+    /// </summary>
+    private static void ProtectNamedAppStore(IServiceCollection services, string app)
+    {
+        var own = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && d.IsKeyedService && Equals(d.ServiceKey, app));
+        if (own?.KeyedImplementationFactory?.Target is ProtectedStoreFactory)
+        {
+            return;
+        }
+
+        if (own is null)
+        {
+            var shared = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && !d.IsKeyedService);
+            if (shared?.ImplementationFactory?.Target is ProtectedStoreFactory)
+            {
+                return;
+            }
+
+            services.AddKeyedSingleton<ITokenStore>(app, new ProtectedStoreFactory(null).CreateKeyed);
+            return;
+        }
+
+        services.Remove(own);
+        services.Add(ServiceDescriptor.DescribeKeyed(typeof(ITokenStore), app, new ProtectedStoreFactory(own).CreateKeyed, own.Lifetime));
+    }
+
+    /// <summary>Wraps <paramref name="inner"/> (null: the shared, unkeyed store) with Data Protection.</summary>
+    private sealed class ProtectedStoreFactory(ServiceDescriptor? inner)
     {
         public DataProtectedTokenStore Create(IServiceProvider services)
         {
@@ -182,11 +252,26 @@ public static class FbTokensLifecycleBuilderExtensions
             return new DataProtectedTokenStore(CreateInner(services), provider);
         }
 
+        public DataProtectedTokenStore CreateKeyed(IServiceProvider services, object? key)
+        {
+            var provider = services.GetService<IDataProtectionProvider>()
+                ?? throw new InvalidOperationException("ProtectTokensWithDataProtection() needs ASP.NET Core Data Protection: call services.AddDataProtection().");
+            return new DataProtectedTokenStore(CreateKeyedInner(services, key), provider);
+        }
+
         [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "ImplementationType comes from a registration, which keeps its constructors.")]
         private ITokenStore CreateInner(IServiceProvider services) =>
-            (ITokenStore)(inner.ImplementationInstance
+            (ITokenStore)(inner!.ImplementationInstance
                 ?? inner.ImplementationFactory?.Invoke(services)
                 ?? ActivatorUtilities.CreateInstance(services, inner.ImplementationType!));
+
+        [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "KeyedImplementationType comes from a registration, which keeps its constructors.")]
+        private ITokenStore CreateKeyedInner(IServiceProvider services, object? key) =>
+            inner is null
+                ? services.GetRequiredService<ITokenStore>()
+                : (ITokenStore)(inner.KeyedImplementationInstance
+                    ?? inner.KeyedImplementationFactory?.Invoke(services, key)
+                    ?? ActivatorUtilities.CreateInstance(services, inner.KeyedImplementationType!));
     }
 }
 
@@ -207,24 +292,33 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
     /// through untouched; a token is never attached to a host other than <see cref="FbTokensOptions.GraphBaseAddress"/>,
     /// and the client's request logging always redacts the <c>Authorization</c> header.
     /// Needs <c>AddFbTokens(...).AddTokenManager()</c>. Do not add it to the FbTokens client itself.
+    /// With <paramref name="appName"/>, the tokens, proofs and options are those of the app registered with
+    /// <c>AddFbTokens(appName, …).AddTokenManager()</c>: a key that names no app is taken as that app's.
     /// </summary>
     /// <param name="builder">The builder of the host's Graph client.</param>
     /// <param name="defaultKey">The token for requests that name none; null to pass those through.</param>
+    /// <param name="appName">The app whose tokens to attach; null for the unnamed app.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null)
+    /// <exception cref="ArgumentException"><paramref name="appName"/> is empty, blank, or holds <c>:</c>.</exception>
+    public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null, string? appName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (appName is not null)
+        {
+            FbTokensApps.CheckName(appName, nameof(appName));
+        }
+
         CredentialHeaderRedaction.AddTo(builder.Services, builder.Name);
         return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
-            services.GetService<TokenReader>()
-                ?? throw new InvalidOperationException("AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."),
-            services.GetRequiredService<RejectedTokenRecovery>(),
-            services.GetRequiredService<TokenInvalidator>(),
-            services.GetRequiredService<AppSecretProof>(),
-            services.GetRequiredService<IOptions<FbTokensOptions>>(),
+            FbTokensApps.GetOptional<TokenReader>(services, appName)
+                ?? throw new InvalidOperationException(appName is null
+                    ? "AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."
+                    : $"AddGraphAccessTokenHandler(appName: \"{appName}\") needs that app's token manager: call AddFbTokens(\"{appName}\", ...).AddTokenManager()."),
+            FbTokensApps.Get<RejectedTokenRecovery>(services, appName),
+            FbTokensApps.Get<TokenInvalidator>(services, appName),
+            FbTokensApps.Get<AppSecretProof>(services, appName),
+            FbTokensApps.OptionsOf<FbTokensOptions>(services, appName),
             services.GetRequiredService<ILogger<GraphAccessTokenHandler>>(),
             defaultKey));
     }
 }
-
-internal sealed class TokenManagerMarker;
