@@ -1,5 +1,6 @@
 using FbTokens.Internal;
 using FbTokens.Tests.Framework;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -206,6 +207,38 @@ public sealed class MultiAppTests
         Assert.NotSame(shared, own);
         Assert.Equal(host.GraphA.UserToken("1001"), (await shared.GetAsync(TokenKey.ForUser("1001", AId)))!.Value);
         Assert.Null(await shared.GetAsync(TokenKey.ForUser("1001", BId)));
+        Assert.Equal(host.GraphB.UserToken("1001"), (await own.GetAsync(TokenKey.ForUser("1001", BId)))!.Value);
+    }
+
+    [Fact]
+    public async Task A_named_app_can_protect_its_tokens_in_the_shared_store_without_touching_the_other_apps()
+    {
+        await using var host = new TwoAppHost(build: (_, b) => b.ProtectTokensWithDataProtection());
+        host.Collection.AddDataProtection();
+        await using var provider = host.Build();
+
+        await provider.GetRequiredKeyedService<IGraphTokenManager>("a").SaveUserTokenAsync(host.GraphA.UserToken("1001"));
+        await provider.GetRequiredKeyedService<IGraphTokenManager>("b").SaveUserTokenAsync(host.GraphB.UserToken("1001"));
+
+        var shared = provider.GetRequiredService<ITokenStore>();
+        Assert.IsType<InMemoryTokenStore>(shared);
+        Assert.Equal(host.GraphA.UserToken("1001"), (await shared.GetAsync(TokenKey.ForUser("1001", AId)))!.Value);
+        Assert.NotEqual(host.GraphB.UserToken("1001"), (await shared.GetAsync(TokenKey.ForUser("1001", BId)))!.Value);
+        Assert.Equal(host.GraphB.UserToken("1001"), (await provider.GetRequiredKeyedService<IGraphTokenManager>("b").GetTokenAsync(TokenKey.ForUser("1001"))).Value);
+    }
+
+    [Fact]
+    public async Task A_named_app_can_protect_its_own_store()
+    {
+        await using var host = new TwoAppHost(build: (_, b) => b.UseTokenStore<CountingTokenStore>().ProtectTokensWithDataProtection().ProtectTokensWithDataProtection());
+        host.Collection.AddDataProtection();
+        await using var provider = host.Build();
+
+        await provider.GetRequiredKeyedService<IGraphTokenManager>("b").SaveUserTokenAsync(host.GraphB.UserToken("1001"));
+
+        var own = Assert.IsType<DataProtectedTokenStore>(provider.GetRequiredKeyedService<ITokenStore>("b"));
+        var inner = Assert.IsType<CountingTokenStore>(own.Inner);
+        Assert.NotEqual(host.GraphB.UserToken("1001"), (await inner.GetAsync(TokenKey.ForUser("1001", BId)))!.Value);
         Assert.Equal(host.GraphB.UserToken("1001"), (await own.GetAsync(TokenKey.ForUser("1001", BId)))!.Value);
     }
 
