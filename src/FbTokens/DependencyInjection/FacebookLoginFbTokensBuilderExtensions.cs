@@ -9,14 +9,17 @@ namespace FbTokens;
 /// <summary>Registers the Facebook Login dialog URL builder.</summary>
 public static class FacebookLoginFbTokensBuilderExtensions
 {
-    /// <summary>Registers <see cref="IFacebookLoginUrlBuilder"/> (a singleton) with <see cref="FacebookLoginOptions"/> validated at start-up.</summary>
+    /// <summary>
+    /// Registers <see cref="IFacebookLoginUrlBuilder"/> (a singleton) with <see cref="FacebookLoginOptions"/> validated at
+    /// start-up. On a named app's builder both are that app's: the builder keyed by the app's name, the options named so.
+    /// </summary>
     /// <param name="builder">The builder returned by <c>AddFbTokens</c>.</param>
     /// <param name="configure">Sets the options; null keeps the defaults.</param>
     /// <returns>The same builder.</returns>
     public static IFbTokensBuilder AddFacebookLogin(this IFbTokensBuilder builder, Action<FacebookLoginOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<FacebookLoginOptions>().ValidateOnStart();
+        var options = builder.Services.AddOptions<FacebookLoginOptions>(FbTokensApps.OptionsName(builder.AppName)).ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
@@ -37,8 +40,9 @@ public static class FacebookLoginFbTokensBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<FacebookLoginOptions>().Bind(section).ValidateOnStart();
-        OptionsConfigurationPath<FacebookLoginOptions>.Register(builder.Services, section);
+        var name = FbTokensApps.OptionsName(builder.AppName);
+        builder.Services.AddOptions<FacebookLoginOptions>(name).Bind(section).ValidateOnStart();
+        OptionsConfigurationPath<FacebookLoginOptions>.Register(builder.Services, name, section);
         return AddCore(builder);
     }
 
@@ -46,7 +50,15 @@ public static class FacebookLoginFbTokensBuilderExtensions
     {
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FacebookLoginOptions>, FacebookLoginOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IFacebookLoginUrlBuilder, FacebookLoginUrlBuilder>();
+        if (builder.AppName is { } app)
+        {
+            NamedAppRegistrations.AddFacebookLogin(builder.Services, app);
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<IFacebookLoginUrlBuilder, FacebookLoginUrlBuilder>();
+        }
+
         return builder;
     }
 }

@@ -16,7 +16,10 @@ public static class FbTokensLifecycleBuilderExtensions
     /// unless another store is chosen (<c>Use…TokenStore</c>, before or after), and <see cref="TokenManagerOptions"/>
     /// validated at start-up.
     /// The manager needs <see cref="FbTokensOptions.AppSecret"/>: a host without one fails at start-up.
-    /// Safe to call more than once.
+    /// Safe to call more than once. On a named app's builder (<c>AddFbTokens(name, …)</c>) the manager and its options are
+    /// that app's, registered as keyed services (key: the name); its tokens go to its own store when one is registered
+    /// for it (<see cref="UseTokenStore"/> on its builder), else to the store the apps share, with the app's id in
+    /// <see cref="TokenKey.AppId"/>.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <param name="configure">Sets the options, if given.</param>
@@ -25,25 +28,33 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        var app = builder.AppName;
         if (configure is not null)
         {
-            services.Configure(configure);
+            services.Configure(FbTokensApps.OptionsName(app), configure);
         }
 
-        if (services.Any(d => d.ServiceType == typeof(TokenManagerMarker)))
+        if (!FbTokensFeatureMarker.TryAdd(services, FbTokensFeatureMarker.TokenManager, app))
         {
             return builder;
         }
 
-        services.AddSingleton<TokenManagerMarker>();
-        services.AddOptions<TokenManagerOptions>().ValidateOnStart();
+        services.AddOptions<TokenManagerOptions>(FbTokensApps.OptionsName(app)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenManagerOptions>, TokenManagerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FbTokensOptions>, TokenManagerAppSecretValidator>());
         services.TryAddSingleton(TimeProvider.System);
         TokenStoreRegistration.AddDefault(services);
         services.TryAddSingleton<IDistributedRefreshLock>(InProcessRefreshLock.Instance);
-        services.TryAddSingleton<TokenLifecycleNotifier>();
-        AddTokenManagerParts(services);
+        if (app is null)
+        {
+            services.TryAddSingleton<TokenLifecycleNotifier>();
+            AddTokenManagerParts(services);
+        }
+        else
+        {
+            NamedAppRegistrations.AddTokenManagerParts(services, app);
+        }
+
         return builder;
     }
 
@@ -60,8 +71,9 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        builder.Services.AddOptions<TokenManagerOptions>().Bind(section);
-        OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, section);
+        var name = FbTokensApps.OptionsName(builder.AppName);
+        builder.Services.AddOptions<TokenManagerOptions>(name).Bind(section);
+        OptionsConfigurationPath<TokenManagerOptions>.Register(builder.Services, name, section);
         return builder.AddTokenManager();
     }
 
@@ -101,6 +113,7 @@ public static class FbTokensLifecycleBuilderExtensions
     /// wraps it whichever is called first. Register stores this way, not as <see cref="ITokenStore"/> directly: an
     /// <see cref="ITokenStore"/> registered on the service collection after the FbTokens calls replaces FbTokens' own,
     /// protection included.
+    /// On a named app's builder it gives that app a store of its own; the other apps keep theirs.
     /// </summary>
     /// <typeparam name="TStore">The store implementation.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -110,12 +123,13 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        TokenStoreRegistration.Use<TStore>(builder.Services);
+        TokenStoreRegistration.Use<TStore>(builder.Services, builder.AppName);
         return builder;
     }
 
     /// <summary>
-    /// Registers a host-implemented <see cref="ITokenLifecycleObserver"/> (a singleton); any number may be added.
+    /// Registers a host-implemented <see cref="ITokenLifecycleObserver"/> (a singleton); any number may be added. On a
+    /// named app's builder the observer hears that app's notices only (it is registered keyed by the app's name).
     /// </summary>
     /// <typeparam name="TObserver">The observer implementation.</typeparam>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
@@ -125,7 +139,9 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenLifecycleObserver, TObserver>());
+        builder.Services.TryAddEnumerable(builder.AppName is null
+            ? ServiceDescriptor.Singleton<ITokenLifecycleObserver, TObserver>()
+            : ServiceDescriptor.KeyedSingleton<ITokenLifecycleObserver, TObserver>(builder.AppName));
         return builder;
     }
 
@@ -134,6 +150,8 @@ public static class FbTokensLifecycleBuilderExtensions
     /// <see cref="ITokenStore"/>, whichever it is and whether it is chosen (<c>Use…TokenStore</c>) before or after this
     /// call. Register Data Protection itself (<c>services.AddDataProtection()</c>, with a shared key ring when several
     /// instances share the store). Safe to call more than once.
+    /// On a named app's builder it protects that app's tokens: its own store when it has one, else the shared store, for this
+    /// app only.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -141,14 +159,15 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager();
-        TokenStoreRegistration.Protect(builder.Services);
+        TokenStoreRegistration.Protect(builder.Services, builder.AppName);
         return builder;
     }
 
     /// <summary>
     /// Registers the validation sweep: a hosted service that every <see cref="TokenManagerOptions.SweepInterval"/> checks
     /// every stored token with batched <c>debug_token</c> calls (50 per request), marks and reports invalid ones,
-    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager.
+    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager. On a named
+    /// app's builder the sweep is that app's: a hosted service of its own that checks only its tokens, with its app token.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>
     /// <param name="configure">Sets the options, if given.</param>
@@ -157,6 +176,12 @@ public static class FbTokensLifecycleBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddTokenManager(configure);
+        if (builder.AppName is { } app)
+        {
+            NamedAppRegistrations.AddSweep(builder.Services, app);
+            return builder;
+        }
+
         builder.Services.TryAddSingleton<GraphBatchDebugClient>();
         builder.Services.TryAddSingleton<TokenSweeper>();
         builder.Services.AddHostedService<TokenValidationService>();
@@ -196,24 +221,33 @@ public static class GraphAccessTokenHttpClientBuilderExtensions
     /// through untouched; a token is never attached to a host other than <see cref="FbTokensOptions.GraphBaseAddress"/>,
     /// and the client's request logging always redacts the <c>Authorization</c> header.
     /// Needs <c>AddFbTokens(...).AddTokenManager()</c>. Do not add it to the FbTokens client itself.
+    /// With <paramref name="appName"/>, the tokens, proofs and options are those of the app registered with
+    /// <c>AddFbTokens(appName, …).AddTokenManager()</c>: a key that names no app is taken as that app's.
     /// </summary>
     /// <param name="builder">The builder of the host's Graph client.</param>
     /// <param name="defaultKey">The token for requests that name none; null to pass those through.</param>
+    /// <param name="appName">The app whose tokens to attach; null for the unnamed app.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null)
+    /// <exception cref="ArgumentException"><paramref name="appName"/> is empty, blank, or holds <c>:</c>.</exception>
+    public static IHttpClientBuilder AddGraphAccessTokenHandler(this IHttpClientBuilder builder, TokenKey? defaultKey = null, string? appName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (appName is not null)
+        {
+            FbTokensApps.CheckName(appName, nameof(appName));
+        }
+
         CredentialHeaderRedaction.AddTo(builder.Services, builder.Name);
         return builder.AddHttpMessageHandler(services => new GraphAccessTokenHandler(
-            services.GetService<TokenReader>()
-                ?? throw new InvalidOperationException("AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."),
-            services.GetRequiredService<RejectedTokenRecovery>(),
-            services.GetRequiredService<TokenInvalidator>(),
-            services.GetRequiredService<AppSecretProof>(),
-            services.GetRequiredService<IOptions<FbTokensOptions>>(),
+            FbTokensApps.GetOptional<TokenReader>(services, appName)
+                ?? throw new InvalidOperationException(appName is null
+                    ? "AddGraphAccessTokenHandler() needs the token manager: call AddFbTokens(...).AddTokenManager()."
+                    : $"AddGraphAccessTokenHandler(appName: \"{appName}\") needs that app's token manager: call AddFbTokens(\"{appName}\", ...).AddTokenManager()."),
+            FbTokensApps.Get<RejectedTokenRecovery>(services, appName),
+            FbTokensApps.Get<TokenInvalidator>(services, appName),
+            FbTokensApps.Get<AppSecretProof>(services, appName),
+            FbTokensApps.OptionsOf<FbTokensOptions>(services, appName),
             services.GetRequiredService<ILogger<GraphAccessTokenHandler>>(),
             defaultKey));
     }
 }
-
-internal sealed class TokenManagerMarker;

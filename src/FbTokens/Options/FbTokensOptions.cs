@@ -60,4 +60,16 @@ public sealed class FbTokensOptions
 
     /// <summary>Bounds on response bodies and paging (<c>FbTokens:Limits:*</c>).</summary>
     public GraphResponseLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// The name of the app these options belong to (<c>AddFbTokens(name, …)</c>); null for the unnamed app. Set by the
+    /// registration, never bound: it tells every part built from these options which app it serves.
+    /// </summary>
+    internal string? AppName { get; set; }
+
+    /// <summary>
+    /// The <see cref="TokenKey.AppId"/> of this app's stored tokens: null for the unnamed app (as before several apps
+    /// could share a host), <see cref="AppId"/> for a named one, so that one store keeps every app's tokens apart.
+    /// </summary>
+    internal string? TokenKeyAppId => AppName is null ? null : AppId;
 }

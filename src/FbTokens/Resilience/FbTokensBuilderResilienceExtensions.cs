@@ -15,7 +15,7 @@ public static class FbTokensBuilderResilienceExtensions
     /// host's own Polly pipeline, run by Microsoft.Extensions.Http.Resilience's handler in the same place. The host
     /// then owns retries: keep single-use operations (code exchange, client-code redemption) from being retried once
     /// a request may have reached Graph — <see cref="GraphRetryPredicates.ShouldRetryAsync"/> does that. Calling it
-    /// again replaces the previous replacement.
+    /// again replaces the previous replacement. On a named app's builder it replaces that app's pipeline only.
     /// </summary>
     /// <param name="builder">The FbTokens builder.</param>
     /// <param name="configure">Builds the pipeline; the context gives access to the service provider.</param>
@@ -24,12 +24,25 @@ public static class FbTokensBuilderResilienceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.RemoveAll<ResiliencePipelineReplacement>();
-        builder.Services.AddSingleton(new ResiliencePipelineReplacement(configure));
+        var replacement = new ResiliencePipelineReplacement(configure);
+        if (builder.AppName is null)
+        {
+            builder.Services.RemoveAll<ResiliencePipelineReplacement>();
+            builder.Services.AddSingleton(replacement);
+        }
+        else
+        {
+            builder.Services.RemoveAllKeyed<ResiliencePipelineReplacement>(builder.AppName);
+            builder.Services.AddKeyedSingleton(builder.AppName, replacement);
+        }
+
         return builder;
     }
 
-    /// <summary>Tunes the default pipeline's settings in code (they also bind from <c>FbTokens:Resilience:*</c>).</summary>
+    /// <summary>
+    /// Tunes the default pipeline's settings in code (they also bind from <c>FbTokens:Resilience:*</c>, or
+    /// <c>FbTokens:Apps:{name}:Resilience:*</c> for a named app, whose settings these are on its builder).
+    /// </summary>
     /// <param name="builder">The FbTokens builder.</param>
     /// <param name="configure">Changes the settings.</param>
     /// <returns>The same builder.</returns>
@@ -37,7 +50,7 @@ public static class FbTokensBuilderResilienceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure<FbTokensOptions>(o => configure(o.Resilience));
+        builder.Services.Configure<FbTokensOptions>(FbTokensApps.OptionsName(builder.AppName), o => configure(o.Resilience));
         return builder;
     }
 }

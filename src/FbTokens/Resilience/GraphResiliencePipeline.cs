@@ -14,12 +14,14 @@ namespace FbTokens.Internal;
 /// <see cref="GraphResilienceHandler"/>: total timeout → retry → circuit breaker → attempt timeout; or the host's own
 /// Polly pipeline; or nothing when <see cref="GraphResilienceOptions.Enabled"/> is false) → per-attempt telemetry
 /// (<see cref="GraphAttemptHandler"/>). Usage throttling runs before the client sends (<see cref="GraphUsageThrottle"/>).
+/// Each app has its own: a named app's client, settings, breaker, usage tracker and replacement pipeline are keyed by
+/// its name (see <see cref="FbTokensApps"/>).
 /// </summary>
 internal static class GraphResiliencePipeline
 {
     public const string PipelineName = "FbTokens";
 
-    public static void AddTo(IHttpClientBuilder builder)
+    public static void AddTo(IHttpClientBuilder builder, string? appName)
     {
         // The pipeline owns timeouts; HttpClient's own 100 s timeout would cut across them.
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
@@ -27,13 +29,13 @@ internal static class GraphResiliencePipeline
         // FbTokens logs every operation and attempt itself (event ids 1000–1009), without URLs; the factory's
         // default request logging would only repeat that, with paths. A host can add it back: AddDefaultLogger().
         builder.RemoveAllLoggers();
-        AddServices(builder.Services);
+        AddServices(builder.Services, appName);
 
         // The slot for a host's own Polly pipeline (ReplaceResiliencePipeline), which may be registered after this
         // call; the handler list below keeps this handler only when one was.
-        builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
-            context.ServiceProvider.GetService<ResiliencePipelineReplacement>()?.Configure(pipeline, context));
-        builder.ConfigureAdditionalHttpMessageHandlers(static (handlers, services) =>
+        builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
+            FbTokensApps.GetOptional<ResiliencePipelineReplacement>(context.ServiceProvider, appName)?.Configure(pipeline, context));
+        builder.ConfigureAdditionalHttpMessageHandlers((handlers, services) =>
         {
             // The handler AddResilienceHandler just added: the last one, found by type should that ever change.
             var slot = handlers.Count - 1;
@@ -42,13 +44,14 @@ internal static class GraphResiliencePipeline
                 slot--;
             }
 
-            var options = services.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience;
-            if (slot >= 0 && services.GetService<ResiliencePipelineReplacement>() is null)
+            var appOptions = FbTokensApps.OptionsOf<FbTokensOptions>(services, appName);
+            var options = appOptions.Value.Resilience;
+            if (slot >= 0 && FbTokensApps.GetOptional<ResiliencePipelineReplacement>(services, appName) is null)
             {
                 handlers[slot].Dispose();
                 if (options.Enabled)
                 {
-                    handlers[slot] = CreateDefaultHandler(services, options);
+                    handlers[slot] = CreateDefaultHandler(services, options, appName);
                 }
                 else
                 {
@@ -56,22 +59,37 @@ internal static class GraphResiliencePipeline
                 }
             }
 
-            handlers.Add(ActivatorUtilities.CreateInstance<GraphAttemptHandler>(services));
+            handlers.Add(new GraphAttemptHandler(
+                FbTokensApps.Get<GraphUsageTracker>(services, appName),
+                appOptions,
+                services.GetRequiredService<ILogger<GraphAttemptHandler>>()));
         });
     }
 
-    private static void AddServices(IServiceCollection services) =>
-        services.TryAddSingleton(static services => new GraphCircuitBreaker(
-            services.GetRequiredService<IOptions<FbTokensOptions>>().Value.Resilience,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience")));
+    private static void AddServices(IServiceCollection services, string? appName)
+    {
+        if (appName is null)
+        {
+            services.TryAddSingleton(static services => CreateBreaker(services, appName: null));
+        }
+        else
+        {
+            services.TryAddKeyedSingleton(appName, static (services, key) => CreateBreaker(services, (string)key!));
+        }
+    }
 
-    private static GraphResilienceHandler CreateDefaultHandler(IServiceProvider services, GraphResilienceOptions options)
+    private static GraphCircuitBreaker CreateBreaker(IServiceProvider services, string? appName) =>
+        new(
+            FbTokensApps.OptionsOf<FbTokensOptions>(services, appName).Value.Resilience,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience"));
+
+    private static GraphResilienceHandler CreateDefaultHandler(IServiceProvider services, GraphResilienceOptions options, string? appName)
     {
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("FbTokens.Resilience");
-        // One breaker per service provider: handlers are rebuilt every few minutes and an open circuit must stay open.
-        var breaker = options.CircuitBreakerEnabled ? services.GetRequiredService<GraphCircuitBreaker>() : null;
+        // One breaker per app and service provider: handlers are rebuilt every few minutes and an open circuit must stay open.
+        var breaker = options.CircuitBreakerEnabled ? FbTokensApps.Get<GraphCircuitBreaker>(services, appName) : null;
         return new GraphResilienceHandler(options, new GraphRetryPolicy(options, time), breaker, time, logger);
     }
 }

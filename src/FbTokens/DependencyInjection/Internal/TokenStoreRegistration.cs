@@ -10,7 +10,9 @@ namespace FbTokens.Internal;
 /// <see cref="InnerStoreKey"/>, and the unkeyed <see cref="ITokenStore"/> everything else takes is a resolver FbTokens
 /// owns, which returns that store, or a <see cref="DataProtectedTokenStore"/> around it once
 /// <c>ProtectTokensWithDataProtection()</c> was called. So the <c>Use…TokenStore</c> calls and the decorator mean the
-/// same in any order, and no store is rebuilt from another registration.
+/// same in any order, and no store is rebuilt from another registration. A named app that chooses a store of its own
+/// (or protection) gets the same pair under its name: its chosen store keyed <see cref="InnerStoreKeyOf"/> and a resolver
+/// keyed by the app's name, which <see cref="FbTokensApps.Store"/> prefers over the shared store.
 /// </summary>
 internal static class TokenStoreRegistration
 {
@@ -27,18 +29,42 @@ internal static class TokenStoreRegistration
         services.TryAddKeyedSingleton<ITokenStore, InMemoryTokenStore>(InnerStoreKey);
     }
 
-    /// <summary>Makes <typeparamref name="TStore"/> the chosen store (a singleton), replacing any earlier choice.</summary>
-    public static void Use<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(IServiceCollection services)
+    /// <summary>The key of a named app's own chosen store.</summary>
+    public static string InnerStoreKeyOf(string app) => InnerStoreKey + ":" + app;
+
+    /// <summary>
+    /// Makes <typeparamref name="TStore"/> the chosen store (a singleton), replacing any earlier choice: the shared one,
+    /// or, for a named <paramref name="app"/>, that app's own.
+    /// </summary>
+    public static void Use<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(IServiceCollection services, string? app = null)
         where TStore : class, ITokenStore
     {
+        if (app is not null)
+        {
+            var key = InnerStoreKeyOf(app);
+            services.RemoveAllKeyed<ITokenStore>(key);
+            services.AddKeyedSingleton<ITokenStore, TStore>(key);
+            AppResolver(services, app, protect: false);
+            return;
+        }
+
         ClaimUnkeyedStore(services);
         services.RemoveAllKeyed<ITokenStore>(InnerStoreKey);
         services.AddKeyedSingleton<ITokenStore, TStore>(InnerStoreKey);
     }
 
-    /// <summary>Makes the unkeyed <see cref="ITokenStore"/> a <see cref="DataProtectedTokenStore"/> around the chosen store.</summary>
-    public static void Protect(IServiceCollection services)
+    /// <summary>
+    /// Makes the unkeyed <see cref="ITokenStore"/> a <see cref="DataProtectedTokenStore"/> around the chosen store; for a
+    /// named <paramref name="app"/>, that app's resolver instead (around its own store, or the shared chosen store).
+    /// </summary>
+    public static void Protect(IServiceCollection services, string? app = null)
     {
+        if (app is not null)
+        {
+            AppResolver(services, app, protect: true);
+            return;
+        }
+
         var resolver = ClaimUnkeyedStore(services);
         if (resolver.ImplementationFactory?.Target is not Resolver { Protects: true })
         {
@@ -87,6 +113,23 @@ internal static class TokenStoreRegistration
         return resolver;
     }
 
+    /// <summary>
+    /// Registers (or keeps) the resolver keyed by <paramref name="app"/>; once protection was asked for it stays on,
+    /// whichever call comes first.
+    /// </summary>
+    private static void AppResolver(IServiceCollection services, string app, bool protect)
+    {
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(ITokenStore) && d.IsKeyedService && Equals(d.ServiceKey, app));
+        var protects = protect || existing?.KeyedImplementationFactory?.Target is AppResolverOf { Protects: true };
+        if (existing?.KeyedImplementationFactory?.Target is AppResolverOf current && current.Protects == protects)
+        {
+            return;
+        }
+
+        services.RemoveAllKeyed<ITokenStore>(app);
+        services.Add(new AppResolverOf(app, protects).Describe());
+    }
+
     private static ServiceDescriptor AsInner(ServiceDescriptor descriptor)
     {
         if (descriptor.ImplementationInstance is { } instance)
@@ -102,6 +145,30 @@ internal static class TokenStoreRegistration
         return new ServiceDescriptor(typeof(ITokenStore), InnerStoreKey, descriptor.ImplementationType!, descriptor.Lifetime);
     }
 
+    /// <summary>
+    /// Builds a named app's <see cref="ITokenStore"/>: its own chosen store, else the shared chosen store, wrapped when
+    /// protection was asked for on that app's builder. Without protection and a store of its own, the shared (possibly
+    /// protected) store.
+    /// </summary>
+    private sealed class AppResolverOf(string app, bool protects)
+    {
+        public bool Protects => protects;
+
+        public ServiceDescriptor Describe() => ServiceDescriptor.KeyedSingleton<ITokenStore>(app, Resolve);
+
+        private ITokenStore Resolve(IServiceProvider services, object? key)
+        {
+            var own = services.GetKeyedService<ITokenStore>(InnerStoreKeyOf(app));
+            if (!protects)
+            {
+                return own ?? services.GetRequiredService<ITokenStore>();
+            }
+
+            var inner = own ?? services.GetRequiredKeyedService<ITokenStore>(InnerStoreKey);
+            return Resolver.Wrap(inner, services);
+        }
+    }
+
     /// <summary>Builds the unkeyed <see cref="ITokenStore"/>; its type marks FbTokens' own registration.</summary>
     private sealed class Resolver(bool protects)
     {
@@ -112,11 +179,11 @@ internal static class TokenStoreRegistration
         private ITokenStore Resolve(IServiceProvider services)
         {
             var inner = services.GetRequiredKeyedService<ITokenStore>(InnerStoreKey);
-            if (!protects)
-            {
-                return inner;
-            }
+            return protects ? Wrap(inner, services) : inner;
+        }
 
+        public static DataProtectedTokenStore Wrap(ITokenStore inner, IServiceProvider services)
+        {
             var provider = services.GetService<IDataProtectionProvider>()
                 ?? throw new InvalidOperationException("ProtectTokensWithDataProtection() needs ASP.NET Core Data Protection: call services.AddDataProtection().");
             return new DataProtectedTokenStore(inner, provider);

@@ -55,6 +55,9 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
         }
 
         var token = await _tokens.GetTokenAsync(key, cancellationToken).ConfigureAwait(false);
+
+        // The key as the app stores it (a named app's keys carry its id): what recovery and invalidation act on.
+        key = token.Key;
         if (request.Content is not null)
         {
             // The request may be sent twice: its body must be replayable.

@@ -15,8 +15,9 @@ internal readonly record struct BatchDebugResult(DebugTokenResponse? Response, b
 
 /// <summary>
 /// Checks up to 50 tokens per request with Graph's batch API: <c>POST {base}/</c> with the app token and
-/// <c>batch=[{"method":"GET","relative_url":"vNN.N/debug_token?input_token=…"},…]</c>. Uses the FbTokens named
-/// <see cref="HttpClient"/>, so the resilience pipeline (and any emulator handler) applies.
+/// <c>batch=[{"method":"GET","relative_url":"vNN.N/debug_token?input_token=…"},…]</c>. Uses the app's own named
+/// <see cref="HttpClient"/> (<c>FbTokens</c>, or <c>FbTokens:{name}</c>), so its resilience pipeline (and any emulator
+/// handler) applies.
 /// </summary>
 internal sealed class GraphBatchDebugClient
 {
@@ -82,7 +83,7 @@ internal sealed class GraphBatchDebugClient
         };
         message.Options.Set(GraphRequestOptions.Request, request);
 
-        var client = _httpClientFactory.CreateClient(FbTokensServiceCollectionExtensions.HttpClientName);
+        var client = _httpClientFactory.CreateClient(FbTokensApps.HttpClientName(_options.AppName));
         Interlocked.Increment(ref _requestCount);
         List<BatchResponseItemPayload?> items;
         HttpStatusCode status;

@@ -14,6 +14,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     private readonly TokenRefresher _refresher;
     private readonly TokenInvalidator _invalidator;
     private readonly string _appId;
+    private readonly string? _keyAppId;
 
     public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, IOptions<FbTokensOptions> fbOptions)
     {
@@ -22,6 +23,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager
         _refresher = refresher;
         _invalidator = invalidator;
         _appId = fbOptions.Value.AppId;
+        _keyAppId = fbOptions.Value.TokenKeyAppId;
     }
 
     public Task<StoredToken> SaveUserTokenAsync(string userAccessToken, bool includePageTokens = false, CancellationToken cancellationToken = default) =>
@@ -35,7 +37,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager
 
     public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
-        LifecycleRules.CheckKey(key, _appId);
+        key = LifecycleRules.Scope(key, _appId, _keyAppId);
         if (key.Kind is TokenKind.App or TokenKind.SystemUser)
         {
             throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed: app tokens are rebuilt, system-user tokens are issued in Business Manager.");
@@ -46,7 +48,7 @@ internal sealed class GraphTokenManager : IGraphTokenManager
 
     public Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
-        LifecycleRules.CheckKey(key, _appId);
+        key = LifecycleRules.Scope(key, _appId, _keyAppId);
         return _invalidator.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
     }
 }

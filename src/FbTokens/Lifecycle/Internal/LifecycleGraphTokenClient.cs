@@ -9,11 +9,12 @@ namespace FbTokens.Internal;
 /// that captured one would pin one <see cref="HttpMessageHandler"/> for ever and never see the factory's handler rotation
 /// (and so DNS changes). This one takes a fresh <see cref="HttpClient"/> of the same named pipeline from
 /// <see cref="IHttpClientFactory"/> on every call, as a typed-client activation does, without looking anything up in the
-/// container at run time.
+/// container at run time. Each app has its own, over its own named client: the unnamed app's under <see cref="ServiceKey"/>,
+/// a named app's under <see cref="ServiceKeyOf"/> its name.
 /// </summary>
 internal sealed class LifecycleGraphTokenClient : IGraphTokenClient
 {
-    /// <summary>The service key of this client.</summary>
+    /// <summary>The service key of the unnamed app's client.</summary>
     public const string ServiceKey = "FbTokens.Lifecycle";
 
     private readonly IHttpClientFactory _httpClientFactory;
@@ -22,6 +23,7 @@ internal sealed class LifecycleGraphTokenClient : IGraphTokenClient
     private readonly TimeProvider _timeProvider;
     private readonly GraphUsageThrottle _throttle;
     private readonly ILogger<GraphTokenClient> _logger;
+    private readonly string _httpClientName;
 
     public LifecycleGraphTokenClient(
         IHttpClientFactory httpClientFactory,
@@ -37,7 +39,11 @@ internal sealed class LifecycleGraphTokenClient : IGraphTokenClient
         _timeProvider = timeProvider;
         _throttle = throttle;
         _logger = logger;
+        _httpClientName = FbTokensApps.HttpClientName(options.Value.AppName);
     }
+
+    /// <summary>The service key of the client of the app named <paramref name="appName"/> (null: the unnamed app).</summary>
+    public static string ServiceKeyOf(string? appName) => appName is null ? ServiceKey : ServiceKey + ":" + appName;
 
     public Task<AccessTokenResponse> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken = default) =>
         Create().ExchangeCodeAsync(code, redirectUri, cancellationToken);
@@ -61,5 +67,5 @@ internal sealed class LifecycleGraphTokenClient : IGraphTokenClient
         Create().GetAppAccessTokenAsync(cancellationToken);
 
     private GraphTokenClient Create() =>
-        new(_httpClientFactory.CreateClient(FbTokensServiceCollectionExtensions.HttpClientName), _options, _proof, _timeProvider, _throttle, _logger);
+        new(_httpClientFactory.CreateClient(_httpClientName), _options, _proof, _timeProvider, _throttle, _logger);
 }

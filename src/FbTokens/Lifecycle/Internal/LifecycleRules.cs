@@ -20,6 +20,27 @@ internal static class LifecycleRules
         }
     }
 
+    /// <summary>
+    /// <paramref name="key"/> as this app stores it, after <see cref="CheckKey"/>: a named app's tokens carry its id in
+    /// <see cref="TokenKey.AppId"/> (<paramref name="keyAppId"/>, see <see cref="FbTokensOptions.TokenKeyAppId"/>), so that
+    /// apps sharing one store never read each other's; a key that names no app is taken as this app's. The unnamed app's
+    /// keys stay as given. App-token keys are never stored and stay as they are.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> names another app.</exception>
+    public static TokenKey Scope(TokenKey key, string appId, string? keyAppId)
+    {
+        CheckKey(key, appId);
+        return keyAppId is null || key.AppId is not null || key.Kind == TokenKind.App ? key : new TokenKey(key.Kind, key.SubjectId, keyAppId);
+    }
+
+    /// <summary>
+    /// Whether a stored <paramref name="key"/> is this app's: it names this app, or (for the unnamed app, whose
+    /// <paramref name="keyAppId"/> is null) no app. The sweep leaves every other app's tokens to that app.
+    /// </summary>
+    public static bool Owns(TokenKey key, string appId, string? keyAppId) =>
+        key.AppId == keyAppId || key.AppId == appId;
+
     /// <summary>Whether the manager can renew <paramref name="token"/>: a user token, or a page token whose owner is
     /// known, that has an expiry.</summary>
     public static bool IsRefreshable(StoredToken token) =>
@@ -32,7 +53,8 @@ internal static class LifecycleRules
     /// <summary>The stored form of a page token fetched with <paramref name="user"/>'s token.</summary>
     public static StoredToken PageToken(StoredToken user, PageTokenResponse page, DateTimeOffset now) => new()
     {
-        Key = TokenKey.ForPage(page.Id),
+        // In the owner's app: a named app's page tokens carry its id, as its user tokens do.
+        Key = TokenKey.ForPage(page.Id, user.Key.AppId),
         Value = page.AccessToken,
 
         // A page token obtained with a long-lived user token does not expire; with a short-lived one it lasts as long.

@@ -4,20 +4,18 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// Checks <see cref="TokenManagerOptions"/> at start-up and lists every problem at once. Each message starts with the
-/// key that was read: under the section the options were bound from, else <c>FbTokens:TokenManager:</c>.
+/// key that was read: under the section the options were bound from, else <c>FbTokens:TokenManager:</c> (<c>FbTokens:Apps:{name}:TokenManager:</c> for a named app).
 /// </summary>
 /// <param name="paths">The sections the options were bound from, if any.</param>
 internal sealed class TokenManagerOptionsValidator(IEnumerable<OptionsConfigurationPath<TokenManagerOptions>>? paths = null)
     : IValidateOptions<TokenManagerOptions>
 {
-    /// <summary>The conventional section, a child of the <c>FbTokens</c> section (<see cref="FbTokensServiceCollectionExtensions.TokenManagerSectionName"/>).</summary>
-    public const string ConventionalPath = "FbTokens:" + FbTokensServiceCollectionExtensions.TokenManagerSectionName;
 
     public ValidateOptionsResult Validate(string? name, TokenManagerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var prefix = OptionsConfigurationPath<TokenManagerOptions>.PrefixOf(paths, name, ConventionalPath);
+        var prefix = OptionsConfigurationPath<TokenManagerOptions>.PrefixOf(paths, name, FbTokensServiceCollectionExtensions.TokenManagerSectionName);
 
         if (options.RefreshBeforeExpiry <= TimeSpan.Zero || options.RefreshBeforeExpiry >= TimeSpan.FromDays(59))
         {

@@ -14,6 +14,7 @@ internal sealed class TokenReader
     private readonly TokenRefresher _refresher;
     private readonly AppTokenProvider _appTokens;
     private readonly string _appId;
+    private readonly string? _keyAppId;
     private readonly TokenManagerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly CoarseUtcClock? _coarseClock;
@@ -32,6 +33,7 @@ internal sealed class TokenReader
         _refresher = refresher;
         _appTokens = appTokens;
         _appId = fbOptions.Value.AppId;
+        _keyAppId = fbOptions.Value.TokenKeyAppId;
         _options = options.Value;
         _timeProvider = timeProvider;
         _coarseClock = ReferenceEquals(timeProvider, TimeProvider.System) ? new CoarseUtcClock(timeProvider) : null;
@@ -46,7 +48,7 @@ internal sealed class TokenReader
     public ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken)
     {
         // Argument errors surface at the call, not at the first await.
-        LifecycleRules.CheckKey(key, _appId);
+        key = LifecycleRules.Scope(key, _appId, _keyAppId);
         if (key.Kind == TokenKind.App)
         {
             return new ValueTask<StoredToken>(_appTokens.GetAsync(key, cancellationToken));

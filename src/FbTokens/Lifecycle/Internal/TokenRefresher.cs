@@ -223,7 +223,8 @@ internal sealed class TokenRefresher
             ?? throw new ReauthenticationRequiredException(current.Key, TokenErrorReason.Unknown, null);
 
         // The owner's token as GetTokenAsync would hand it out: refused when invalid or expired, refreshed first when due.
-        var ownerKey = TokenKey.ForUser(ownerId);
+        // The owner's token is in the page token's app.
+        var ownerKey = TokenKey.ForUser(ownerId, current.Key.AppId);
         var owner = await GetUsableAsync(ownerKey, _store.GetAsync(ownerKey, cancellationToken), cancellationToken).ConfigureAwait(false);
         return await _renewal.RefetchPageTokenAsync(current, ownerKey, owner, now, cancellationToken).ConfigureAwait(false);
     }

@@ -86,7 +86,7 @@ internal sealed class TokenRegistrar
 
         var token = new StoredToken
         {
-            Key = TokenKey.ForUser(debug.UserId),
+            Key = TokenKey.ForUser(debug.UserId, _fbOptions.TokenKeyAppId),
             Value = value,
             ExpiresAt = expiresAt,
             DataAccessExpiresAt = debug.DataAccessExpiresAt,
@@ -113,7 +113,7 @@ internal sealed class TokenRegistrar
     public async Task<IReadOnlyList<StoredToken>> SavePageTokensAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentChecks.UserId(userId);
-        var user = await _reader.GetTokenAsync(TokenKey.ForUser(userId), cancellationToken).ConfigureAwait(false);
+        var user = await _reader.GetTokenAsync(TokenKey.ForUser(userId, _fbOptions.TokenKeyAppId), cancellationToken).ConfigureAwait(false);
         return await SavePageTokensCoreAsync(user, cancellationToken).ConfigureAwait(false);
     }
 

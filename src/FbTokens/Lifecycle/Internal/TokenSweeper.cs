@@ -13,7 +13,8 @@ internal readonly record struct TokenSweepResult(int Checked, int Invalid, int R
 
 /// <summary>
 /// Walks the store in chunks of <see cref="TokenManagerOptions.SweepBatchSize"/> (never holding more), checks each
-/// chunk with one batched <c>debug_token</c> request, marks invalid tokens, refreshes due ones and raises notices.
+/// chunk with one batched <c>debug_token</c> request, marks invalid tokens, refreshes due ones and raises notices. Only
+/// this app's tokens: each app sweeps its own, with its own app token.
 /// </summary>
 internal sealed class TokenSweeper
 {
@@ -23,6 +24,8 @@ internal sealed class TokenSweeper
     private readonly TokenLifecycleNotifier _notifier;
     private readonly GraphBatchDebugClient _batch;
     private readonly TokenManagerOptions _options;
+    private readonly string _appId;
+    private readonly string? _keyAppId;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
@@ -33,6 +36,7 @@ internal sealed class TokenSweeper
         TokenLifecycleNotifier notifier,
         GraphBatchDebugClient batch,
         IOptions<TokenManagerOptions> options,
+        IOptions<FbTokensOptions> fbOptions,
         TimeProvider timeProvider,
         ILogger<TokenSweeper> logger)
     {
@@ -42,6 +46,8 @@ internal sealed class TokenSweeper
         _notifier = notifier;
         _batch = batch;
         _options = options.Value;
+        _appId = fbOptions.Value.AppId;
+        _keyAppId = fbOptions.Value.TokenKeyAppId;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -53,8 +59,9 @@ internal sealed class TokenSweeper
         var chunk = new List<StoredToken>(_options.SweepBatchSize);
         await foreach (var token in _store.ListAsync(kind: null, cancellationToken).ConfigureAwait(false))
         {
-            // App tokens are never stored by the manager; invalid ones wait for a new login.
-            if (token.Key.Kind == TokenKind.App || token.Status == TokenStatus.Invalid)
+            // App tokens are never stored by the manager; invalid ones wait for a new login. Another app's tokens (in a
+            // store the apps share) are that app's sweep's: checked with this app's token they would all look invalid.
+            if (token.Key.Kind == TokenKind.App || token.Status == TokenStatus.Invalid || !LifecycleRules.Owns(token.Key, _appId, _keyAppId))
             {
                 continue;
             }

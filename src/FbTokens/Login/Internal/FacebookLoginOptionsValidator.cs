@@ -4,20 +4,18 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// Checks <see cref="FacebookLoginOptions"/> at start-up and lists every problem at once. Each message starts with the
-/// key that was read: under the section the options were bound from, else <c>FbTokens:Login:</c>.
+/// key that was read: under the section the options were bound from, else <c>FbTokens:Login:</c> (<c>FbTokens:Apps:{name}:Login:</c> for a named app).
 /// </summary>
 /// <param name="paths">The sections the options were bound from, if any.</param>
 internal sealed class FacebookLoginOptionsValidator(IEnumerable<OptionsConfigurationPath<FacebookLoginOptions>>? paths = null)
     : IValidateOptions<FacebookLoginOptions>
 {
-    /// <summary>The conventional section, a child of the <c>FbTokens</c> section (<see cref="FbTokensServiceCollectionExtensions.LoginSectionName"/>).</summary>
-    public const string ConventionalPath = "FbTokens:" + FbTokensServiceCollectionExtensions.LoginSectionName;
 
     public ValidateOptionsResult Validate(string? name, FacebookLoginOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var prefix = OptionsConfigurationPath<FacebookLoginOptions>.PrefixOf(paths, name, ConventionalPath);
+        var prefix = OptionsConfigurationPath<FacebookLoginOptions>.PrefixOf(paths, name, FbTokensServiceCollectionExtensions.LoginSectionName);
         var dialog = options.DialogBaseAddress;
         if (dialog is null || !dialog.IsAbsoluteUri)
         {

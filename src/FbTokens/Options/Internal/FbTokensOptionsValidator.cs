@@ -5,22 +5,19 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// Checks <see cref="FbTokensOptions"/> at start-up and lists every problem at once. Each message starts with the key
-/// that was read: under the section the options were bound from, else <c>FbTokens:</c>.
+/// that was read: under the section the options were bound from, else <c>FbTokens:</c> (<c>FbTokens:Apps:{name}:</c> for a named app).
 /// </summary>
 /// <param name="paths">The sections the options were bound from, if any.</param>
 internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfigurationPath<FbTokensOptions>>? paths = null)
     : IValidateOptions<FbTokensOptions>
 {
-    /// <summary>The conventional section of <see cref="FbTokensOptions"/>.</summary>
-    public const string ConventionalPath = "FbTokens";
-
     private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
 
     public ValidateOptionsResult Validate(string? name, FbTokensOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var prefix = OptionsConfigurationPath<FbTokensOptions>.PrefixOf(paths, name, ConventionalPath);
+        var prefix = OptionsConfigurationPath<FbTokensOptions>.PrefixOf(paths, name, child: null);
 
         if (string.IsNullOrWhiteSpace(options.AppId))
         {
