@@ -189,12 +189,3 @@ public static class FbTokensServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
     }
 }
-
-internal sealed class FbTokensBuilder(IServiceCollection services, IHttpClientBuilder httpClientBuilder, string? appName) : IFbTokensBuilder
-{
-    public IServiceCollection Services { get; } = services;
-
-    public IHttpClientBuilder HttpClientBuilder { get; } = httpClientBuilder;
-
-    public string? AppName { get; } = appName;
-}

@@ -49,14 +49,11 @@ public sealed class PublicApiConventionTests
         ["src/FbTokens/Client/"] = "being split and moved onto Polly on another branch; its internal files move to Client/Internal/ after the merge",
         ["src/FbTokens/Resilience/"] = "being rewritten onto Polly on another branch; its internal files move to Resilience/Internal/ after the merge",
         ["src/FbTokens/IGraphTokenClient.cs"] = "moves to Client/ once the Polly branch, which owns Client/, is merged",
-        ["src/FbTokens/DependencyInjection/"] = "multi-app registration on another branch; OptionsConfigurationPath and the builder/marker types move to DependencyInjection/Internal/ after the merge",
     };
 
     private static readonly Dictionary<string, string> NamesNotYetChanged = new(StringComparer.Ordinal)
     {
-        ["FbTokensLifecycleBuilderExtensions"] = "DependencyInjection/ (multi-app branch): becomes TokenLifecycleFbTokensBuilderExtensions",
         ["FbTokensBuilderResilienceExtensions"] = "Resilience/ (Polly branch): becomes GraphResilienceFbTokensBuilderExtensions",
-        ["GraphTokenRequestExtensions"] = "becomes GraphTokenHttpRequestMessageExtensions once DependencyInjection/ (multi-app branch) can change its cref to it",
     };
 
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// Attaches the token the request names (<see cref="GraphTokenRequestExtensions.WithGraphToken"/>), in the
+/// Attaches the token the request names (<see cref="GraphTokenHttpRequestMessageExtensions.WithGraphToken"/>), in the
 /// <c>Authorization: Bearer</c> header (or the <c>access_token</c> parameter when
 /// <see cref="FbTokensOptions.SendAccessTokenInHeader"/> is off), plus its <c>appsecret_proof</c> parameter; when Graph
 /// rejects the token (190, 102 or a token subcode) it marks it, gets a replacement where one can be had, and retries
@@ -46,7 +46,7 @@ internal sealed class GraphAccessTokenHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var key = request.Options.TryGetValue(GraphTokenRequestExtensions.TokenKeyOption, out var requested) && requested is not null
+        var key = request.Options.TryGetValue(GraphTokenHttpRequestMessageExtensions.TokenKeyOption, out var requested) && requested is not null
             ? requested
             : _defaultKey;
         if (key is null)

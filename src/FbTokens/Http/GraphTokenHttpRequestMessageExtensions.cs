@@ -4,7 +4,7 @@ namespace FbTokens;
 /// Tells the handler added by <see cref="GraphAccessTokenHttpClientBuilderExtensions.AddGraphAccessTokenHandler"/> which
 /// token a Graph request needs.
 /// </summary>
-public static class GraphTokenRequestExtensions
+public static class GraphTokenHttpRequestMessageExtensions
 {
     /// <summary>The request option that names the token to attach.</summary>
     public static HttpRequestOptionsKey<TokenKey> TokenKeyOption { get; } = new("FbTokens.TokenKey");
