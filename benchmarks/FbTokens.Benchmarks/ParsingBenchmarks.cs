@@ -40,5 +40,5 @@ public class ParsingBenchmarks
 
     [Benchmark, BenchmarkCategory("accounts_100")]
     public List<PageTokenResponse> AccountsLibrary() =>
-        JsonSerializer.Deserialize(CannedGraph.AccountsPage, GraphJsonContext.Default.AccountsPayload)!.Data.ConvertAll(p => PayloadMapper.ToResponse(p, NullLogger.Instance, "GetPageTokens")!);
+        JsonSerializer.Deserialize(CannedGraph.AccountsPage, GraphJsonContext.Default.AccountsPayload)!.Data.ConvertAll(p => PayloadMapper.ToResponse(p, _sensitive, NullLogger.Instance, "GetPageTokens")!);
 }

@@ -87,7 +87,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         {
             foreach (var entry in page.Data)
             {
-                if (PayloadMapper.ToResponse(entry, _logger, request.Operation) is { } response)
+                if (PayloadMapper.ToResponse(entry, request.Sensitive, _logger, request.Operation) is { } response)
                 {
                     yield return response;
                 }

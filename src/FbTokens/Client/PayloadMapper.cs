@@ -12,7 +12,7 @@ internal static class PayloadMapper
     /// The page, or null (logged at Warning) when the entry cannot be used: a <c>null</c> entry, or one without an
     /// <c>id</c> or <c>name</c>. A page without a usable token is kept, with an empty <see cref="PageTokenResponse.AccessToken"/>.
     /// </summary>
-    public static PageTokenResponse? ToResponse(PagePayload? entry, ILogger logger, string operation)
+    public static PageTokenResponse? ToResponse(PagePayload? entry, SensitiveValues sensitive, ILogger logger, string operation)
     {
         if (entry is null)
         {
@@ -22,19 +22,27 @@ internal static class PayloadMapper
 
         if (string.IsNullOrEmpty(entry.Id) || string.IsNullOrEmpty(entry.Name))
         {
-            Log.PageSkipped(logger, operation, string.IsNullOrEmpty(entry.Id) ? "no id" : "no name", string.IsNullOrEmpty(entry.Id) ? null : entry.Id);
+            // The id is network text: masked like any, in case it echoes a secret of the request.
+            var safeId = string.IsNullOrEmpty(entry.Id) ? null : sensitive.Scrub(entry.Id);
+            Log.PageSkipped(logger, operation, string.IsNullOrEmpty(entry.Id) ? "no id" : "no name", safeId);
             return null;
         }
 
         var token = entry.AccessToken;
         if (token is null)
         {
-            Log.PageWithoutToken(logger, operation, entry.Id);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var safeId = sensitive.Scrub(entry.Id)!;
+                Log.PageWithoutToken(logger, operation, safeId);
+            }
+
             token = string.Empty;
         }
         else if (!WireRanges.IsUsableCredential(token))
         {
-            Log.PageTokenUnusable(logger, operation, entry.Id, token.Length);
+            var safeId = sensitive.Scrub(entry.Id)!;
+            Log.PageTokenUnusable(logger, operation, safeId, token.Length);
             token = string.Empty;
         }
 
