@@ -155,6 +155,48 @@ internal static class ResponseBody
 }
 
 /// <summary>
+/// A success body already parsed within the HTTP attempt (<see cref="GraphResponseReader.ReadWithinAttemptAsync"/>),
+/// standing in for the response's content: the payload travels back through the resilience pipeline on the response
+/// itself, not on the request. It has no bytes left to give.
+/// </summary>
+internal sealed class ParsedBodyContent : HttpContent
+{
+    private ParsedBodyContent(object payload, string? mediaType)
+    {
+        Payload = payload;
+        MediaType = mediaType;
+    }
+
+    public object Payload { get; }
+
+    /// <summary>The media type the original content declared, for error messages.</summary>
+    public string? MediaType { get; }
+
+    /// <summary>The payload parsed within the attempt, or null when the body was left unread.</summary>
+    public static object? Of(HttpResponseMessage response) => (response.Content as ParsedBodyContent)?.Payload;
+
+    /// <summary>The media type the response declared, whether or not its body was parsed.</summary>
+    public static string? MediaTypeOf(HttpResponseMessage response) =>
+        response.Content is ParsedBodyContent parsed ? parsed.MediaType : response.Content.Headers.ContentType?.MediaType;
+
+    /// <summary>Puts <paramref name="payload"/> in place of the content it was read from, and releases that content.</summary>
+    public static void Replace(HttpResponseMessage response, object payload)
+    {
+        var original = response.Content;
+        response.Content = new ParsedBodyContent(payload, original.Headers.ContentType?.MediaType);
+        original.Dispose();
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => Task.CompletedTask;
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return true;
+    }
+}
+
+/// <summary>
 /// A read-only view of a stream that throws <see cref="ResponseBodyTooLargeException"/> once more than a limit was
 /// read. It does not own the stream: whoever opened the stream disposes it.
 /// </summary>

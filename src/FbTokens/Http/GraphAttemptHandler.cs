@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// Innermost FbTokens handler: one span and one request count per HTTP attempt, and the usage and version headers of
-/// every response recorded for <see cref="IGraphUsageMonitor"/> and proactive throttling.
+/// Innermost handler of the FbTokens client, inside whatever resilience pipeline runs (FbTokens' own, a host's
+/// replacement, or <c>AddStandardResilienceHandler</c> after <c>RemoveAllResilienceHandlers</c>): one span and one
+/// request count per HTTP attempt, the usage and version headers of every response recorded for
+/// <see cref="IGraphUsageMonitor"/> and proactive throttling, and the body read within the attempt
+/// (<see cref="GraphResponseReader.ReadWithinAttemptAsync"/>) so that the attempt's timeout covers it.
 /// </summary>
 internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<FbTokensOptions> options, ILogger<GraphAttemptHandler> logger) : DelegatingHandler
 {
@@ -46,6 +49,11 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<Fb
             if (headers.ApiVersion is not null)
             {
                 GraphApiVersionWatch.Observe(headers.ApiVersion, options.Value.GraphApiVersion, tracker, logger);
+            }
+
+            if (graphRequest is not null)
+            {
+                await GraphResponseReader.ReadWithinAttemptAsync(response, graphRequest, cancellationToken).ConfigureAwait(false);
             }
 
             return response;
