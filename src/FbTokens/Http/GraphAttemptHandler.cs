@@ -64,6 +64,15 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<Fb
             response?.Dispose();
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+
+            // Everything above sees the exception from here on — Polly's logs and its BrokenCircuitException, a host's
+            // handlers — so a transport's text that carries the request (a proxy writing the URI) is masked here.
+            if (graphRequest is not null && ex is not (GraphApiException or GraphProtocolException)
+                && TransportExceptionScrubber.Sanitize(ex, graphRequest.Sensitive) is var clean && !ReferenceEquals(clean, ex))
+            {
+                throw clean;
+            }
+
             throw;
         }
     }
