@@ -16,8 +16,8 @@ internal static class ResponseBody
 
     /// <summary>
     /// The error body, read at most once and within <see cref="GraphResponseLimits.MaxErrorBodyBytes"/>: the first read
-    /// replaces the response's content with the bytes read (or with the failure), so the resilience handler, the retry
-    /// policy and the response reader share one read.
+    /// replaces the response's content with the bytes read (or with the failure), so the attempt handler (which reads it
+    /// within the attempt), the retry policy and the response reader share one read.
     /// </summary>
     /// <exception cref="GraphProtocolException">The body is past the limit, or does not decode.</exception>
     /// <exception cref="IOException">The connection broke while the body arrived.</exception>
