@@ -9,22 +9,27 @@ namespace FbTokens.Benchmarks;
 /// <summary>
 /// The baseline: what a careful developer writes by hand with HttpClient and System.Text.Json source generation —
 /// the same requests (form POST, GET with appsecret_proof) and the same records out, with no retries, no
-/// telemetry and no error model beyond EnsureSuccessStatusCode.
+/// telemetry and no error model beyond EnsureSuccessStatusCode. Whatever resilience it has comes from the
+/// <see cref="HttpClient"/> it is given.
 /// </summary>
-internal sealed class HandWrittenGraphClient(HttpClient http)
+internal sealed class HandWrittenGraphClient(HttpClient http, Uri graphBase, string appId, string appSecret)
 {
-    private static readonly byte[] SecretKey = Encoding.UTF8.GetBytes(CannedGraph.AppSecret);
+    private readonly byte[] _secretKey = Encoding.UTF8.GetBytes(appSecret);
+    private readonly Uri _versioned = new(graphBase, FbTokensOptions.DefaultGraphApiVersion + "/");
+
+    /// <summary>A client for <see cref="CannedGraph"/>'s app, on <paramref name="http"/>.</summary>
+    public static HandWrittenGraphClient Canned(HttpClient http) => new(http, CannedGraph.Base, CannedGraph.AppId, CannedGraph.AppSecret);
 
     public async Task<LongLivedTokenResponse> ExchangeAsync(string shortLived)
     {
         using var content = new FormUrlEncodedContent(
         [
             new("grant_type", "fb_exchange_token"),
-            new("client_id", CannedGraph.AppId),
-            new("client_secret", CannedGraph.AppSecret),
+            new("client_id", appId),
+            new("client_secret", appSecret),
             new("fb_exchange_token", shortLived),
         ]);
-        using var response = await http.PostAsync(new Uri(CannedGraph.Base, "v24.0/oauth/access_token"), content);
+        using var response = await http.PostAsync(new Uri(_versioned, "oauth/access_token"), content);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
         var token = (await JsonSerializer.DeserializeAsync(stream, BaselineJson.Default.BaselineToken))!;
@@ -34,7 +39,7 @@ internal sealed class HandWrittenGraphClient(HttpClient http)
 
     public async Task<DebugTokenResponse> DebugAsync(string input)
     {
-        var url = new Uri(CannedGraph.Base, "v24.0/debug_token?input_token=" + Uri.EscapeDataString(input) + "&access_token=" + Uri.EscapeDataString(CannedGraph.AppId + "|" + CannedGraph.AppSecret));
+        var url = new Uri(_versioned, "debug_token?input_token=" + Uri.EscapeDataString(input) + "&access_token=" + Uri.EscapeDataString(appId + "|" + appSecret));
         using var response = await http.GetAsync(url);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
@@ -51,9 +56,9 @@ internal sealed class HandWrittenGraphClient(HttpClient http)
 
     public async Task<List<PageTokenResponse>> AccountsPageAsync(string userId, string token)
     {
-        var proof = Convert.ToHexStringLower(HMACSHA256.HashData(SecretKey, Encoding.UTF8.GetBytes(token)));
-        var url = new Uri(CannedGraph.Base, string.Create(CultureInfo.InvariantCulture,
-            $"v24.0/{userId}/accounts?fields=id,name,access_token,category,category_list,tasks&limit=100&access_token={Uri.EscapeDataString(token)}&appsecret_proof={proof}"));
+        var proof = Convert.ToHexStringLower(HMACSHA256.HashData(_secretKey, Encoding.UTF8.GetBytes(token)));
+        var url = new Uri(_versioned, string.Create(CultureInfo.InvariantCulture,
+            $"{userId}/accounts?fields=id,name,access_token,category,category_list,tasks&limit=100&access_token={Uri.EscapeDataString(token)}&appsecret_proof={proof}"));
         using var response = await http.GetAsync(url);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();

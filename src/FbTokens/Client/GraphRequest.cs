@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Serialization.Metadata;
 
 namespace FbTokens.Internal;
 
@@ -66,32 +67,17 @@ internal sealed class GraphRequest
     /// <summary>The body limits the response is read within (FbTokens:Limits); null reads with the defaults.</summary>
     public GraphResponseLimits? Limits { get; set; }
 
-    private CancellationTokenSource? _bodyTimeout;
-    private TimeSpan _bodyTimeoutLimit;
-    private bool _bodyTimeoutIsTotal;
+    /// <summary>
+    /// What a success body is read into, within the HTTP attempt (<see cref="GraphAttemptHandler"/>), so that the
+    /// attempt's timeout covers the body too; null leaves the body to the caller.
+    /// </summary>
+    public JsonTypeInfo? Payload { get; set; }
 
     /// <summary>
-    /// Set by the resilience handler on a successful attempt: the attempt's timeout, still running, so that the
-    /// body (sent after the headers, <see cref="HttpCompletionOption.ResponseHeadersRead"/>) is read within it too.
-    /// The reader takes it with <see cref="TakeBodyTimeout"/> and disposes it.
+    /// The retry decision with this client's settings, for <see cref="GraphRetryPredicates"/> in a host's own pipeline;
+    /// null decides with the defaults.
     /// </summary>
-    /// <param name="timeout">The attempt's timeout.</param>
-    /// <param name="limit">The timeout to report when it fires: the attempt's, or the operation's total.</param>
-    /// <param name="isTotal">Whether the operation's deadline, not the attempt timeout, set it.</param>
-    public void KeepBodyTimeout(CancellationTokenSource timeout, TimeSpan limit, bool isTotal)
-    {
-        _bodyTimeoutLimit = limit;
-        _bodyTimeoutIsTotal = isTotal;
-        Interlocked.Exchange(ref _bodyTimeout, timeout)?.Dispose();
-    }
-
-    /// <summary>The timeout <see cref="KeepBodyTimeout"/> left, now owned by the caller; null when none was.</summary>
-    public CancellationTokenSource? TakeBodyTimeout(out TimeSpan limit, out bool isTotal)
-    {
-        limit = _bodyTimeoutLimit;
-        isTotal = _bodyTimeoutIsTotal;
-        return Interlocked.Exchange(ref _bodyTimeout, null);
-    }
+    public GraphRetryPolicy? RetryPolicy { get; set; }
 
     private string? _bearer;
 

@@ -2,51 +2,87 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Polly.Timeout;
 
 namespace FbTokens.Internal;
 
-/// <summary>Turns an HTTP response into a payload, or into the typed exception that explains it.</summary>
+/// <summary>
+/// Turns an HTTP response into a payload, or into the typed exception that explains it. The body is read within the
+/// HTTP attempt (<see cref="ReadWithinAttemptAsync"/>, from <see cref="GraphAttemptHandler"/>), so that the attempt's
+/// timeout covers the body as well as the headers; the client then takes the result (<see cref="ReadAsync{T}"/>).
+/// </summary>
 internal static class GraphResponseReader
 {
+    /// <summary>
+    /// Reads the body of <paramref name="response"/> under the attempt's <paramref name="cancellationToken"/>: an error
+    /// body is buffered within <see cref="GraphResponseLimits.MaxErrorBodyBytes"/> (the retry decision and the client
+    /// read it from memory); a success body is streamed into <see cref="GraphRequest.Payload"/> within
+    /// <see cref="GraphResponseLimits.MaxResponseBodyBytes"/>, and the parsed payload takes the content's place.
+    /// </summary>
+    /// <exception cref="GraphProtocolException">The body is past its limit, does not decode or is not Graph's JSON.</exception>
+    /// <exception cref="HttpRequestException">The connection broke while the body arrived (<see cref="HttpRequestError.ResponseEnded"/>).</exception>
+    public static async Task ReadWithinAttemptAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            try
+            {
+                _ = await ResponseBody.ReadErrorAsync(response, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw Ended(response, request, "error ", ex);
+            }
+        }
+        else if (request.Payload is { } typeInfo)
+        {
+            var payload = await ParseAsync(response, typeInfo, request, cancellationToken).ConfigureAwait(false);
+            ParsedBodyContent.Replace(response, payload);
+        }
+    }
+
+    /// <summary>
+    /// The payload of <paramref name="response"/>, or the typed exception for it. The body was normally read within
+    /// the attempt; it is read here, under the caller's token, when a handler outside the attempt (a host's chaos or
+    /// caching handler) answered instead.
+    /// </summary>
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
         where T : class
     {
-        // The default pipeline's attempt timeout, still running: the body must arrive within it too. One method, not
-        // a wrapper around another, so the common path keeps a single async state machine.
-        var timeout = request.TakeBodyTimeout(out var limit, out var isTotal);
-        var token = timeout?.Token ?? cancellationToken;
-        var link = timeout is null ? default : cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ReadErrorAsync(response, request, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var payload = (T)(ParsedBodyContent.Of(response) ?? await ParseAsync(response, typeInfo, request, cancellationToken).ConfigureAwait(false));
+        if (payload is GraphPayloadBase { Error: { IsEnvelope: true } error })
+        {
+            // Graph's error envelope with a success status: the same error as with a 4xx.
+            throw GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);
+        }
+
+        if (request.KeepsTraceId)
+        {
+            // A paged read: the pager may stop after this page and names its trace id.
+            request.ResponseTraceId = GraphTraceId.Of(response, request.Sensitive);
+        }
+
+        if (payload is IGraphPayload { MissingField: { } missing })
+        {
+            throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
+        }
+
+        return payload;
+    }
+
+    private static async Task<object> ParseAsync(HttpResponseMessage response, JsonTypeInfo typeInfo, GraphRequest request, CancellationToken cancellationToken)
+    {
         try
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ReadErrorAsync(response, request, timeProvider, token).ConfigureAwait(false);
-            }
-
-            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var payload = await JsonSerializer.DeserializeAsync(ResponseBody.Bound(stream, response, request), typeInfo, token).ConfigureAwait(false)
+                return await JsonSerializer.DeserializeAsync(ResponseBody.Bound(stream, response, request), typeInfo, cancellationToken).ConfigureAwait(false)
                     ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
-                if (payload is GraphPayloadBase { Error: { IsEnvelope: true } error })
-                {
-                    // Graph's error envelope with a success status: the same error as with a 4xx.
-                    throw GraphErrorClassifier.Create(response.StatusCode, GraphErrorClassifier.ToGraphError(error, request.Sensitive, response.Headers), response.Headers, timeProvider);
-                }
-
-                if (request.KeepsTraceId)
-                {
-                    // A paged read: the pager may stop after this page and names its trace id.
-                    request.ResponseTraceId = GraphTraceId.Of(response, request.Sensitive);
-                }
-
-                if (payload is IGraphPayload { MissingField: { } missing })
-                {
-                    throw new GraphProtocolException($"Graph's {request.Operation} response lacks the required field '{missing}' ({Describe(response)}).", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
-                }
-
-                return payload;
             }
         }
         catch (JsonException ex)
@@ -65,24 +101,16 @@ internal static class GraphResponseReader
         }
         catch (IOException ex)
         {
-            throw new GraphProtocolException($"Graph's {request.Operation} response ended before it was complete ({Describe(response)}).", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
-        }
-        catch (OperationCanceledException ex) when (timeout is not null && cancellationToken.IsCancellationRequested)
-        {
-            // What HttpClient itself throws for a cancelled read, with the caller's own token.
-            throw new TaskCanceledException(ex.Message, ex, cancellationToken);
-        }
-        catch (OperationCanceledException ex) when (timeout is not null && timeout.IsCancellationRequested)
-        {
-            var which = isTotal ? "the operation's total timeout" : "the attempt timeout";
-            throw new TimeoutRejectedException($"Graph's {request.Operation} response did not arrive in full within {which} of {limit}.", limit, ex);
-        }
-        finally
-        {
-            link.Dispose();
-            timeout?.Dispose();
+            throw Ended(response, request, string.Empty, ex);
         }
     }
+
+    /// <summary>A connection that broke while a body arrived: a network failure (retried for safe operations), with Graph's status.</summary>
+    private static HttpRequestException Ended(HttpResponseMessage response, GraphRequest request, string kind, IOException ex) =>
+        new(HttpRequestError.ResponseEnded,
+            string.Create(CultureInfo.InvariantCulture, $"Graph's {request.Operation} {kind}response (HTTP {(int)response.StatusCode}) ended before it was complete."),
+            ex,
+            response.StatusCode);
 
     public static async Task<Exception> ReadErrorAsync(HttpResponseMessage response, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -97,7 +125,7 @@ internal static class GraphResponseReader
         }
         catch (IOException ex)
         {
-            return new GraphProtocolException($"Graph's {request.Operation} error response ended before it was complete ({Describe(response)}).", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
+            return Ended(response, request, "error ", ex);
         }
 
         var error = TryParseError(body);
@@ -134,7 +162,7 @@ internal static class GraphResponseReader
     }
 
     private static string Describe(HttpResponseMessage response) =>
-        string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}");
+        string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}, {ParsedBodyContent.MediaTypeOf(response) ?? "no content type"}");
 
     public static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and <= 299;
 }

@@ -1,11 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace FbTokens.Internal;
 
@@ -19,6 +15,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private readonly AppSecretProof _proof;
     private readonly TimeProvider _timeProvider;
     private readonly GraphUsageThrottle _throttle;
+    private readonly GraphRetryPolicy _retryPolicy;
     private readonly ILogger _logger;
     private readonly string _versionedBase;
 
@@ -29,6 +26,8 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         _proof = proof;
         _timeProvider = timeProvider;
         _throttle = throttle;
+        // The app's own settings: GraphRetryPredicates reads them from the request, so a host's pipeline honours them.
+        _retryPolicy = new GraphRetryPolicy(options.Value.Resilience, timeProvider);
         _logger = logger;
         _versionedBase = GraphRequest.VersionedBase(_options.GraphBaseAddress, _options.GraphApiVersion);
     }
@@ -202,169 +201,36 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return request;
     }
 
-    /// <summary>Sends the message built from <paramref name="request"/> and reads the payload.</summary>
+    /// <summary>Sends the message built from <paramref name="request"/> and returns its payload; <see cref="GraphOperationScope"/> keeps the record.</summary>
     private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         request.Limits = _options.Limits;
+        request.Payload = typeInfo;
+        request.RetryPolicy = _retryPolicy;
 
         // The app secret can come back even where the request does not carry it (e.g. inside a proxy's error page).
         request.Sensitive.Add(_options.AppSecret);
         using var message = request.ToHttpRequestMessage(_versionedBase);
-        // No name is built, nor tag set, unless someone listens.
-        using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal) : null;
-        activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
-        activity?.SetTag(GraphTelemetry.EndpointTag, request.Endpoint);
-        if (request.Token is { } token && _logger.IsEnabled(LogLevel.Trace))
-        {
-            var fingerprint = SecretMask.Token(token);
-            Log.TokenFingerprint(_logger, request.Operation, fingerprint);
-        }
-
-        // Reading the clock costs as much as a dictionary lookup: only when a duration is recorded or logged.
-        var timed = GraphTelemetry.Duration.Enabled || _logger.IsEnabled(LogLevel.Warning);
-        var started = timed ? _timeProvider.GetTimestamp() : 0;
-        var outcome = "success";
-        int? status = null;
+        using var operation = GraphOperationScope.Start(request, _logger, _timeProvider);
         try
         {
             await _throttle.WaitIfThrottledAsync(request.Operation, cancellationToken).ConfigureAwait(false);
             using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            status = (int)response.StatusCode;
             var result = await GraphResponseReader.ReadAsync(response, typeInfo, request, _timeProvider, cancellationToken).ConfigureAwait(false);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                var elapsed = Elapsed(started);
-                Log.OperationSucceeded(_logger, request.Operation, request.Endpoint, status.Value, elapsed, request.Attempts);
-            }
-
+            operation.Succeeded((int)response.StatusCode);
             return result;
-        }
-        catch (GraphApiException ex)
-        {
-            outcome = "graph_error";
-            RecordGraphError(activity, request, ex, started);
-            throw;
-        }
-        catch (GraphProtocolException ex)
-        {
-            outcome = "protocol_error";
-            activity?.SetStatus(ActivityStatusCode.Error, nameof(GraphProtocolException));
-            activity?.SetTag(GraphTelemetry.ErrorTypeTag, nameof(GraphProtocolException));
-            activity?.SetTag(GraphTelemetry.TraceIdTag, ex.FbTraceId);
-            Log.ProtocolError(_logger, request.Operation, request.Endpoint, (int?)ex.StatusCode, Elapsed(started));
-            throw;
-        }
-        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            outcome = "canceled";
-            if (Sanitized(ex, request) is { } clean)
-            {
-                throw clean;
-            }
-
-            throw;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
-        {
-            outcome = ex switch
-            {
-                TimeoutRejectedException => "timeout",
-                BrokenCircuitException => "circuit_open",
-                OperationCanceledException => "timeout",
-                _ => "network_error",
-            };
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            if (_logger.IsEnabled(LogLevel.Warning))
-            {
-                Log.OperationAborted(_logger, request.Operation, request.Endpoint, ex.GetType().Name, Elapsed(started), request.Attempts);
-            }
-
-            if (Sanitized(ex, request) is { } clean)
-            {
-                throw clean;
-            }
-
-            throw;
         }
         catch (Exception ex)
         {
-            // Whatever else a transport or a host's handler throws (IOException, SocketException, …): never with a secret.
-            outcome = ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException ? "network_error" : "error";
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            if (Sanitized(ex, request) is { } clean)
+            if (operation.Failed(ex, cancellationToken) is { } clean)
             {
                 throw clean;
             }
 
             throw;
         }
-        finally
-        {
-            var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
-            var outcomeTag = new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, outcome);
-            GraphTelemetry.Operations.Add(1, operationTag, outcomeTag);
-            if (timed)
-            {
-                GraphTelemetry.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, operationTag, outcomeTag);
-            }
-
-            activity?.SetTag(GraphTelemetry.OutcomeTag, outcome);
-            activity?.SetTag(GraphTelemetry.AttemptTag, request.Attempts);
-            if (status is { } s)
-            {
-                activity?.SetTag(GraphTelemetry.StatusTag, s);
-            }
-        }
     }
-
-    /// <summary>A clean replacement for a transport exception whose text holds a secret of the request; null when it holds none.</summary>
-    private static Exception? Sanitized(Exception exception, GraphRequest request)
-    {
-        var clean = TransportExceptionScrubber.Sanitize(exception, request.Sensitive);
-        return ReferenceEquals(clean, exception) ? null : clean;
-    }
-
-    private void RecordGraphError(Activity? activity, GraphRequest request, GraphApiException ex, long started)
-    {
-        // Masked when the error was built from the response; masked again here, as a tag and a log are no place to trust that.
-        var traceId = request.Sensitive.Scrub(ex.FbTraceId);
-        var operationTag = new KeyValuePair<string, object?>(GraphTelemetry.OperationTag, request.Operation);
-        GraphTelemetry.Errors.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.CodeTag, ex.Code));
-        if (activity is not null)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            activity.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
-            activity.SetTag(GraphTelemetry.CodeTag, ex.Code);
-            activity.SetTag(GraphTelemetry.SubcodeTag, ex.Subcode);
-            activity.SetTag(GraphTelemetry.TraceIdTag, traceId);
-            if (ex is GraphAuthException auth)
-            {
-                activity.SetTag(GraphTelemetry.ReasonTag, auth.Reason.ToString());
-            }
-        }
-
-        if (ex is GraphRateLimitException limited)
-        {
-            GraphTelemetry.RateLimits.Add(1, operationTag, new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, "graph_rate_limit"));
-            if (_logger.IsEnabled(LogLevel.Warning))
-            {
-                Log.RateLimited(_logger, request.Operation, request.Endpoint, ex.Code, traceId, limited.RetryAfter?.TotalMilliseconds, limited.Usage?.MaxPercent);
-            }
-        }
-        else if (_logger.IsEnabled(LogLevel.Warning))
-        {
-            // "190/460", or "100" alone when Graph sent no subcode.
-            var graphError = ex.Subcode is { } subcode
-                ? string.Create(CultureInfo.InvariantCulture, $"{ex.Code}/{subcode}")
-                : ex.Code.ToString(CultureInfo.InvariantCulture);
-            Log.OperationFailed(_logger, request.Operation, request.Endpoint, (int)ex.StatusCode, graphError, traceId, Elapsed(started), request.Attempts);
-        }
-    }
-
-    private double Elapsed(long started) => _timeProvider.GetElapsedTime(started).TotalMilliseconds;
 
     private LongLivedTokenResponse ToLongLived(TokenPayload payload)
     {

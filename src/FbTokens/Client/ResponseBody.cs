@@ -16,8 +16,8 @@ internal static class ResponseBody
 
     /// <summary>
     /// The error body, read at most once and within <see cref="GraphResponseLimits.MaxErrorBodyBytes"/>: the first read
-    /// replaces the response's content with the bytes read (or with the failure), so the resilience handler, the retry
-    /// policy and the response reader share one read.
+    /// replaces the response's content with the bytes read (or with the failure), so the attempt handler (which reads it
+    /// within the attempt), the retry policy and the response reader share one read.
     /// </summary>
     /// <exception cref="GraphProtocolException">The body is past the limit, or does not decode.</exception>
     /// <exception cref="IOException">The connection broke while the body arrived.</exception>
@@ -156,6 +156,48 @@ internal static class ResponseBody
         public byte[] Body { get; } = body;
 
         public GraphProtocolException? Failure { get; } = failure;
+    }
+}
+
+/// <summary>
+/// A success body already parsed within the HTTP attempt (<see cref="GraphResponseReader.ReadWithinAttemptAsync"/>),
+/// standing in for the response's content: the payload travels back through the resilience pipeline on the response
+/// itself, not on the request. It has no bytes left to give.
+/// </summary>
+internal sealed class ParsedBodyContent : HttpContent
+{
+    private ParsedBodyContent(object payload, string? mediaType)
+    {
+        Payload = payload;
+        MediaType = mediaType;
+    }
+
+    public object Payload { get; }
+
+    /// <summary>The media type the original content declared, for error messages.</summary>
+    public string? MediaType { get; }
+
+    /// <summary>The payload parsed within the attempt, or null when the body was left unread.</summary>
+    public static object? Of(HttpResponseMessage response) => (response.Content as ParsedBodyContent)?.Payload;
+
+    /// <summary>The media type the response declared, whether or not its body was parsed.</summary>
+    public static string? MediaTypeOf(HttpResponseMessage response) =>
+        response.Content is ParsedBodyContent parsed ? parsed.MediaType : response.Content.Headers.ContentType?.MediaType;
+
+    /// <summary>Puts <paramref name="payload"/> in place of the content it was read from, and releases that content.</summary>
+    public static void Replace(HttpResponseMessage response, object payload)
+    {
+        var original = response.Content;
+        response.Content = new ParsedBodyContent(payload, original.Headers.ContentType?.MediaType);
+        original.Dispose();
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => Task.CompletedTask;
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return true;
     }
 }
 

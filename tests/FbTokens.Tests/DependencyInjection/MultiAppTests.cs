@@ -41,7 +41,7 @@ public sealed class MultiAppTests
         Assert.NotSame(consumer.LoginA, consumer.LoginB);
         Assert.NotSame(consumer.UsageA, consumer.UsageB);
         Assert.Equal(2, provider.GetServices<IHostedService>().OfType<TokenValidationService>().Count());
-        Assert.NotSame(provider.GetRequiredKeyedService<GraphCircuitBreaker>("a"), provider.GetRequiredKeyedService<GraphCircuitBreaker>("b"));
+        // Each app's circuit breaker lives in its own Polly pipeline, keyed by its HttpClient's name (FbTokens:a, FbTokens:b).
         Assert.NotSame(provider.GetRequiredKeyedService<GraphUsageThrottle>("a"), provider.GetRequiredKeyedService<GraphUsageThrottle>("b"));
         Assert.Null(provider.GetService<IGraphTokenClient>());
         Assert.Null(provider.GetService<IGraphTokenManager>());

@@ -88,7 +88,15 @@ internal sealed class GraphTestHost : IDisposable
 
     public void Dispose()
     {
-        Services.Dispose();
+        // Polly waits for calls still in flight before it disposes a pipeline, on the pipeline's clock: after a test
+        // that failed with a call pending, that is the fake clock, so it is moved on until the wait ends (bounded in
+        // real time) and the test fails instead of hanging. A test that finished its calls disposes at once.
+        var disposing = Task.Run(Services.Dispose);
+        for (var step = 0; step < 600 && !disposing.Wait(TimeSpan.FromMilliseconds(50)); step++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
         Mock.Dispose();
     }
 }

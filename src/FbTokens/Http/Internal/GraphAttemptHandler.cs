@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 namespace FbTokens.Internal;
 
 /// <summary>
-/// Innermost FbTokens handler: one span and one request count per HTTP attempt, and the usage and version headers of
-/// every response recorded for <see cref="IGraphUsageMonitor"/> and proactive throttling.
+/// Innermost handler of the FbTokens client, inside whatever resilience pipeline runs (FbTokens' own, a host's
+/// replacement, or <c>AddStandardResilienceHandler</c> after <c>RemoveAllResilienceHandlers</c>): one span and one
+/// request count per HTTP attempt, the usage and version headers of every response recorded for
+/// <see cref="IGraphUsageMonitor"/> and proactive throttling, and the body read within the attempt
+/// (<see cref="GraphResponseReader.ReadWithinAttemptAsync"/>) so that the attempt's timeout covers it.
 /// </summary>
 internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<FbTokensOptions> options, ILogger<GraphAttemptHandler> logger) : DelegatingHandler
 {
@@ -48,6 +51,11 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<Fb
                 GraphApiVersionWatch.Observe(headers.ApiVersion, options.Value.GraphApiVersion, tracker, logger);
             }
 
+            if (graphRequest is not null)
+            {
+                await GraphResponseReader.ReadWithinAttemptAsync(response, graphRequest, cancellationToken).ConfigureAwait(false);
+            }
+
             return response;
         }
         catch (Exception ex)
@@ -56,6 +64,15 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<Fb
             response?.Dispose();
             activity?.SetTag(GraphTelemetry.ErrorTypeTag, ex.GetType().FullName);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+
+            // Everything above sees the exception from here on — Polly's logs and its BrokenCircuitException, a host's
+            // handlers — so a transport's text that carries the request (a proxy writing the URI) is masked here.
+            if (graphRequest is not null && ex is not (GraphApiException or GraphProtocolException)
+                && TransportExceptionScrubber.Sanitize(ex, graphRequest.Sensitive) is var clean && !ReferenceEquals(clean, ex))
+            {
+                throw clean;
+            }
+
             throw;
         }
     }

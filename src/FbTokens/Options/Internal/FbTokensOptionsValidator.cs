@@ -13,6 +13,9 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
 {
     private static readonly TimeSpan MinimumBreakerDuration = TimeSpan.FromMilliseconds(500);
 
+    // Polly's own bound on retry delays and breaker durations: past it, the pipeline would fail on the first call.
+    private static readonly TimeSpan LongestPollyDuration = TimeSpan.FromDays(1);
+
     public ValidateOptionsResult Validate(string? name, FbTokensOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -77,13 +80,14 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
             Check(failures, resilience.MaxRetryAttempts is >= 0 and <= 10, r + "MaxRetryAttempts must be between 0 and 10.");
             Check(failures, resilience.BaseDelay >= TimeSpan.Zero, r + "BaseDelay must be zero or positive.");
             Check(failures, resilience.MaxDelay >= resilience.BaseDelay, r + "MaxDelay must not be below " + r + "BaseDelay.");
+            Check(failures, resilience.MaxDelay <= LongestPollyDuration, r + "MaxDelay must be at most one day.");
             Check(failures, resilience.AttemptTimeout > TimeSpan.Zero, r + "AttemptTimeout must be positive.");
             Check(failures, resilience.TotalTimeout >= resilience.AttemptTimeout, r + "TotalTimeout must not be below " + r + "AttemptTimeout.");
             Check(failures, resilience.MaxRateLimitDelay >= TimeSpan.Zero, r + "MaxRateLimitDelay must be zero or positive.");
             Check(failures, resilience.CircuitBreakerFailureRatio is > 0 and <= 1, r + "CircuitBreakerFailureRatio must be in (0, 1].");
             Check(failures, resilience.CircuitBreakerMinimumThroughput >= 2, r + "CircuitBreakerMinimumThroughput must be at least 2.");
-            Check(failures, resilience.CircuitBreakerSamplingDuration >= MinimumBreakerDuration, r + "CircuitBreakerSamplingDuration must be at least 500 ms.");
-            Check(failures, resilience.CircuitBreakerBreakDuration >= MinimumBreakerDuration, r + "CircuitBreakerBreakDuration must be at least 500 ms.");
+            Check(failures, resilience.CircuitBreakerSamplingDuration >= MinimumBreakerDuration && resilience.CircuitBreakerSamplingDuration <= LongestPollyDuration, r + "CircuitBreakerSamplingDuration must be between 500 ms and one day.");
+            Check(failures, resilience.CircuitBreakerBreakDuration >= MinimumBreakerDuration && resilience.CircuitBreakerBreakDuration <= LongestPollyDuration, r + "CircuitBreakerBreakDuration must be between 500 ms and one day.");
             Check(failures, Enum.IsDefined(resilience.UsageThrottleMode), r + "UsageThrottleMode is not a known value.");
             Check(failures, resilience.UsageThrottleThreshold is > 0 and <= 100, r + "UsageThrottleThreshold must be in (0, 100].");
             Check(failures, resilience.UsageThrottleDelay >= TimeSpan.Zero, r + "UsageThrottleDelay must be zero or positive.");
