@@ -1,10 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
 using FbTokens.Internal;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FbTokens;
 
