@@ -41,21 +41,6 @@ public sealed class PublicApiConventionTests
         Assert.Empty(offenders);
     }
 
-    // Known exceptions to the layout and naming rules below, each waiting for another branch of issue 13 that owns
-    // those files. After merging that branch, move or rename the files and delete the entry: a test fails on an entry
-    // that no longer excuses anything, so none outlives its reason.
-    private static readonly Dictionary<string, string> FoldersNotYetLaidOut = new(StringComparer.Ordinal)
-    {
-        ["src/FbTokens/Client/"] = "being split and moved onto Polly on another branch; its internal files move to Client/Internal/ after the merge",
-        ["src/FbTokens/Resilience/"] = "being rewritten onto Polly on another branch; its internal files move to Resilience/Internal/ after the merge",
-        ["src/FbTokens/IGraphTokenClient.cs"] = "moves to Client/ once the Polly branch, which owns Client/, is merged",
-    };
-
-    private static readonly Dictionary<string, string> NamesNotYetChanged = new(StringComparer.Ordinal)
-    {
-        ["FbTokensBuilderResilienceExtensions"] = "Resilience/ (Polly branch): becomes GraphResilienceFbTokensBuilderExtensions",
-    };
-
     [Fact]
     public void Internal_types_live_in_an_Internal_folder_under_an_Internal_namespace()
     {
@@ -89,12 +74,7 @@ public sealed class PublicApiConventionTests
             }
         }
 
-        var problems = RepositorySources.Files.SelectMany(f => Problems(f).Select(p => (f.Path, Problem: p))).ToList();
-        var excused = problems.Where(p => FoldersNotYetLaidOut.Keys.Any(folder => p.Path.StartsWith(folder, StringComparison.Ordinal))).ToList();
-
-        AssertNone(problems.Except(excused).Select(p => p.Problem));
-        AssertNone(FoldersNotYetLaidOut.Keys.Where(folder => !excused.Any(p => p.Path.StartsWith(folder, StringComparison.Ordinal)))
-            .Select(folder => $"{folder} is laid out now: delete its entry in {nameof(FoldersNotYetLaidOut)}"));
+        AssertNone(RepositorySources.Files.SelectMany(Problems));
     }
 
     [Fact]
@@ -114,7 +94,7 @@ public sealed class PublicApiConventionTests
         var names = PublicTypes.Select(t => (t.Name, t.IsInterface))
             .Concat(RepositorySources.Files.SelectMany(f => f.Types.Where(t => t.Access == "public").Select(t => (t.Name, IsInterface: t.Kind == "interface"))))
             .Distinct()
-            .Where(n => Misnamed(n.Name, n.IsInterface) && !NamesNotYetChanged.ContainsKey(n.Name))
+            .Where(n => Misnamed(n.Name, n.IsInterface))
             .Select(n => n.Name)
             .ToList();
 
@@ -166,18 +146,7 @@ public sealed class PublicApiConventionTests
             .SelectMany(f => f.Types.Where(t => t.Access == "public" && t.IsStatic).Select(t => (t.Name, Extended: (IReadOnlyCollection<string>)t.ExtendedTypes)));
         var classes = reflected.Concat(declared).ToList();
 
-        AssertNone(classes.Where(c => !NamesNotYetChanged.ContainsKey(c.Name)).SelectMany(c => Problems(c.Name, c.Extended)));
-    }
-
-    [Fact]
-    public void Every_name_excused_from_the_naming_rules_still_exists()
-    {
-        var stale = NamesNotYetChanged.Keys
-            .Where(name => !PublicTypes.Any(t => t.Name == name)
-                && !RepositorySources.Files.Any(f => f.Types.Any(t => t.Access == "public" && t.Name == name)))
-            .Select(name => $"{name} is gone: delete its entry in {nameof(NamesNotYetChanged)}");
-
-        AssertNone(stale);
+        AssertNone(classes.SelectMany(c => Problems(c.Name, c.Extended)));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ internal static class GraphResiliencePipeline
     }
 }
 
-/// <summary>A host's own pipeline, registered with <see cref="FbTokensBuilderResilienceExtensions.ReplaceResiliencePipeline"/>.</summary>
+/// <summary>A host's own pipeline, registered with <see cref="GraphResilienceFbTokensBuilderExtensions.ReplaceResiliencePipeline"/>.</summary>
 internal sealed class ResiliencePipelineReplacement(Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> configure)
 {
     public Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> Configure { get; } = configure;
