@@ -70,12 +70,13 @@ public sealed class ClientIntegrationTests
     }
 
     [Theory]
-    [InlineData(TokenInvalidationReason.Expired, TokenErrorReason.Expired)]
-    [InlineData(TokenInvalidationReason.PasswordChanged, TokenErrorReason.PasswordChanged)]
-    [InlineData(TokenInvalidationReason.InvalidAccessToken, TokenErrorReason.InvalidAccessToken)]
-    [InlineData(TokenInvalidationReason.AppNotInstalled, TokenErrorReason.AppNotInstalled)]
-    [InlineData(TokenInvalidationReason.UserCheckpointed, TokenErrorReason.UserCheckpointed)]
-    public async Task An_invalidated_token_is_a_GraphAuthException_with_its_reason(TokenInvalidationReason invalidation, TokenErrorReason expected)
+    [InlineData(TokenInvalidationReason.Expired, TokenErrorReason.Expired, true)]
+    [InlineData(TokenInvalidationReason.PasswordChanged, TokenErrorReason.PasswordChanged, true)]
+    [InlineData(TokenInvalidationReason.InvalidAccessToken, TokenErrorReason.InvalidAccessToken, true)]
+    [InlineData(TokenInvalidationReason.AppNotInstalled, TokenErrorReason.AppNotInstalled, true)]
+    [InlineData(TokenInvalidationReason.UserCheckpointed, TokenErrorReason.UserCheckpointed, false)]
+    [InlineData(TokenInvalidationReason.UnconfirmedUser, TokenErrorReason.UnconfirmedUser, false)]
+    public async Task An_invalidated_token_is_a_GraphAuthException_with_its_reason(TokenInvalidationReason invalidation, TokenErrorReason expected, bool relogin)
     {
         await using var harness = await ClientHarness.StartAsync();
         var (user, longLived) = await harness.LoggedInUserAsync();
@@ -83,7 +84,8 @@ public sealed class ClientIntegrationTests
 
         var error = await Assert.ThrowsAsync<GraphAuthException>(async () => await harness.Client.GetPageTokensAsync(user.Id, longLived.AccessToken).ToListAsync());
         Assert.Equal(expected, error.Reason);
-        Assert.True(error.RequiresReauthentication);
+        Assert.Equal(relogin, error.RequiresReauthentication);
+        Assert.Equal(!relogin, error.RequiresUserAction);
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.DoesNotContain(longLived.AccessToken, error.ToString(), StringComparison.Ordinal);
 
