@@ -47,6 +47,15 @@ public class GraphApiException : Exception
     /// (2, 341, and 1 when the HTTP status is 5xx).</summary>
     public bool IsTransient => Error.IsTransient || Internal.GraphErrorClassifier.IsTransientCode(Error.Code, StatusCode);
 
+    /// <summary>
+    /// True when the person must act on facebook.com before this works again, and logging into the app would not help:
+    /// subcode 459 (checkpoint: log in at facebook.com and follow the instructions), 464 (confirm the account) or code 368
+    /// (temporarily blocked for policy violations: wait, do not retry in a loop). Meta does not say that the token is gone,
+    /// so keep it and check it again (<c>debug_token</c>) once the person has acted; show <see cref="UserMessage"/> when Graph
+    /// sent one. <see cref="GraphAuthException.RequiresReauthentication"/> is false for these.
+    /// </summary>
+    public bool RequiresUserAction => Internal.GraphErrorClassifier.RequiresUserAction(Error.Code, Error.Subcode);
+
     /// <summary>Graph's <c>error_user_title</c>: a title meant for the person using the app.</summary>
     public string? UserTitle => Error.UserTitle;
 

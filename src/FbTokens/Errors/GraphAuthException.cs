@@ -5,7 +5,8 @@ namespace FbTokens;
 
 /// <summary>
 /// The token is unusable: Graph error 190 or 102, or one of the token subcodes (458–467, 492).
-/// Send the person through login again when <see cref="RequiresReauthentication"/> is true.
+/// Send the person through login again when <see cref="RequiresReauthentication"/> is true; when
+/// <see cref="GraphApiException.RequiresUserAction"/> is true they must act on facebook.com instead.
 /// </summary>
 public sealed class GraphAuthException : GraphApiException
 {
@@ -23,9 +24,9 @@ public sealed class GraphAuthException : GraphApiException
     public TokenErrorReason Reason { get; }
 
     /// <summary>
-    /// True when no retry can help and the person must log in again (after acting on facebook.com for
-    /// <see cref="TokenErrorReason.UserCheckpointed"/> and <see cref="TokenErrorReason.UnconfirmedUser"/>).
-    /// False only when Graph marked the error transient.
+    /// True when no retry can help and the person must log in to the app again (with <c>auth_type=reauthorize</c> for
+    /// <see cref="TokenErrorReason.DataAccessExpired"/>). False when Graph marked the error transient, and when the person
+    /// must act on facebook.com first (<see cref="GraphApiException.RequiresUserAction"/>: checkpoint, unconfirmed account).
     /// </summary>
-    public bool RequiresReauthentication => !IsTransient;
+    public bool RequiresReauthentication => !IsTransient && !RequiresUserAction;
 }

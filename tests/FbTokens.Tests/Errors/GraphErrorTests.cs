@@ -15,12 +15,11 @@ public sealed class GraphErrorTests : IDisposable
         { 190, null, TokenErrorReason.Unknown },
         { 102, null, TokenErrorReason.Unknown },
         { 190, 458, TokenErrorReason.AppNotInstalled },
-        { 190, 459, TokenErrorReason.UserCheckpointed },
         { 190, 460, TokenErrorReason.PasswordChanged },
         { 190, 463, TokenErrorReason.Expired },
-        { 190, 464, TokenErrorReason.UnconfirmedUser },
         { 190, 467, TokenErrorReason.InvalidAccessToken },
         { 190, 492, TokenErrorReason.InvalidSession },
+        { 190, 493, TokenErrorReason.DataAccessExpired },
         { 102, 463, TokenErrorReason.Expired },
         { 200, 458, TokenErrorReason.AppNotInstalled },
     };
@@ -37,12 +36,39 @@ public sealed class GraphErrorTests : IDisposable
         Assert.Equal(code, error.Code);
         Assert.Equal(subcode, error.Subcode);
         Assert.True(error.RequiresReauthentication);
+        Assert.False(error.RequiresUserAction);
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.Equal("AWx1b2C3d4E", error.FbTraceId);
         Assert.Equal("OAuthException", error.ErrorType);
         Assert.Equal("Session expired", error.UserTitle);
         Assert.Equal("Please log in again.", error.UserMessage);
         Assert.Contains("AWx1b2C3d4E", error.Message);
+    }
+
+    [Theory]
+    [InlineData(459, TokenErrorReason.UserCheckpointed)]
+    [InlineData(464, TokenErrorReason.UnconfirmedUser)]
+    public async Task A_checkpoint_or_an_unconfirmed_account_needs_the_person_on_facebook_com_not_a_new_login(int subcode, TokenErrorReason reason)
+    {
+        _host.On(HttpMethod.Get, "debug_token", Error(190, subcode), HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<GraphAuthException>(() => _host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(reason, error.Reason);
+        Assert.True(error.RequiresUserAction);
+        Assert.False(error.RequiresReauthentication);
+    }
+
+    [Fact]
+    public async Task A_temporary_block_368_needs_the_person_and_is_neither_an_auth_error_nor_transient()
+    {
+        _host.On(HttpMethod.Get, "debug_token", Error(368, 1390008), HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => _host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.IsNotType<GraphAuthException>(error);
+        Assert.True(error.RequiresUserAction);
+        Assert.False(error.IsTransient);
     }
 
     [Theory]

@@ -149,6 +149,53 @@ public sealed class GraphAccessTokenHandlerTests
         await Assert.ThrowsAsync<ReauthenticationRequiredException>(() => client.GetAsync(new Uri(Me)));
     }
 
+    [Theory]
+    [InlineData(459, TokenErrorReason.UserCheckpointed)]
+    [InlineData(464, TokenErrorReason.UnconfirmedUser)]
+    public async Task A_user_token_rejected_because_the_person_must_act_on_facebook_com_stays_valid_and_is_reported_once(int subcode, TokenErrorReason reason)
+    {
+        var (host, api, client) = Create(TokenKey.ForUser("1001"));
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var me = api.When(HttpMethod.Get, Me).Respond(HttpStatusCode.BadRequest, "application/json", LifecyclePayloads.Error(190, subcode));
+
+        using var first = await client.GetAsync(new Uri(Me));
+        using var second = await client.GetAsync(new Uri(Me));
+
+        // Meta: the person must log in at facebook.com to correct an issue; nothing says the token is gone.
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Equal(2, api.GetMatchCount(me));
+        var stored = await host.Store.GetAsync(TokenKey.ForUser("1001"));
+        Assert.Equal(TokenStatus.Valid, stored!.Status);
+        Assert.Equal(reason, stored.InvalidReason);
+        var notice = Assert.Single(host.Observer.Reauthentication);
+        Assert.Equal(reason, notice.Reason);
+        Assert.Equal(UserToken, (await host.PublicManager.GetTokenAsync(TokenKey.ForUser("1001"))).Value);
+    }
+
+    [Fact]
+    public async Task A_page_token_rejected_for_a_checkpoint_is_not_fetched_again_and_stays_valid()
+    {
+        var (host, api, client) = Create();
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        await host.SeedPageAsync("2001", "EAABoldpagetoken-0123456789", "1001");
+        var accounts = host.Http.When(HttpMethod.Get, $"http://graph.test/{LifecycleHost.Version}/1001/accounts")
+            .Respond("application/json", LifecyclePayloads.Accounts(("2001", "EAABnewpagetoken-0123456789")));
+        var me = api.When(HttpMethod.Get, Me).Respond(HttpStatusCode.BadRequest, "application/json", LifecyclePayloads.Error(190, 459));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, Me).WithGraphToken(TokenKey.ForPage("2001"));
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(1, api.GetMatchCount(me));
+        Assert.Equal(0, host.Http.GetMatchCount(accounts));
+        var page = await host.Store.GetAsync(TokenKey.ForPage("2001"));
+        Assert.Equal(TokenStatus.Valid, page!.Status);
+        Assert.Equal("EAABoldpagetoken-0123456789", page.Value);
+        Assert.Equal(TokenErrorReason.UserCheckpointed, Assert.Single(host.Observer.Reauthentication).Reason);
+    }
+
     [Fact]
     public async Task A_newer_stored_token_is_retried_once_and_a_second_rejection_is_not_retried_again()
     {

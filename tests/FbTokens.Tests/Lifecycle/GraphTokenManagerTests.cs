@@ -359,6 +359,30 @@ public sealed class GraphTokenManagerTests
         Assert.Single(host.Observer.Reauthentication);
     }
 
+    [Theory]
+    [InlineData(TokenErrorReason.UserCheckpointed)]
+    [InlineData(TokenErrorReason.UnconfirmedUser)]
+    public async Task MarkInvalid_for_a_reason_the_person_clears_on_facebook_com_keeps_the_token_and_notifies_once(TokenErrorReason reason)
+    {
+        await using var host = new LifecycleHost();
+        var token = await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(30));
+
+        Assert.False(await host.PublicManager.MarkInvalidAsync(token.Key, reason, token.Version));
+        Assert.False(await host.PublicManager.MarkInvalidAsync(token.Key, reason));
+
+        var stored = (await host.Store.GetAsync(token.Key))!;
+        Assert.Equal(TokenStatus.Valid, stored.Status);
+        Assert.Equal(reason, stored.InvalidReason);
+        Assert.Equal(OldLong, (await host.PublicManager.GetTokenAsync(token.Key)).Value);
+        var notice = Assert.Single(host.Observer.Reauthentication);
+        Assert.Equal(reason, notice.Reason);
+        Assert.Equal("1001", notice.UserId);
+
+        // A reason that does end the token still does.
+        Assert.True(await host.PublicManager.MarkInvalidAsync(token.Key, TokenErrorReason.PasswordChanged));
+        Assert.Equal(TokenStatus.Invalid, (await host.Store.GetAsync(token.Key))!.Status);
+    }
+
     [Fact]
     public async Task App_tokens_are_composed_locally_by_default()
     {

@@ -22,6 +22,16 @@ internal static class GraphErrorClassifier
     /// </summary>
     public static bool IsTransientCode(int code, HttpStatusCode status) => code is 2 or 341 || (code == 1 && (int)status >= 500);
 
+    /// <summary>
+    /// Errors that the person must clear on facebook.com, not by logging into the app: 459 (checkpoint), 464 (unconfirmed
+    /// account) and code 368 (temporarily blocked for policy violations). Meta's error-handling page says what the person
+    /// must do, not that the token is gone, so the token is kept (docs/token-kinds.md, "Errors by who must act").
+    /// </summary>
+    public static bool RequiresUserAction(int code, int? subcode) => code == 368 || subcode is 459 or 464;
+
+    /// <summary>The token reasons of <see cref="RequiresUserAction(int, int?)"/>: the person must act on facebook.com; the token is kept.</summary>
+    public static bool RequiresUserAction(TokenErrorReason reason) => reason is TokenErrorReason.UserCheckpointed or TokenErrorReason.UnconfirmedUser;
+
     public static TokenErrorReason ReasonFor(int? subcode) => subcode switch
     {
         458 => TokenErrorReason.AppNotInstalled,
@@ -31,6 +41,7 @@ internal static class GraphErrorClassifier
         464 => TokenErrorReason.UnconfirmedUser,
         467 => TokenErrorReason.InvalidAccessToken,
         492 => TokenErrorReason.InvalidSession,
+        493 => TokenErrorReason.DataAccessExpired,
         _ => TokenErrorReason.Unknown,
     };
 

@@ -44,7 +44,9 @@ internal sealed class RejectedTokenRecovery
             return current.IsUsableAt(_timeProvider.GetUtcNow()) ? current : null;
         }
 
-        if (current.Key.Kind == TokenKind.Page && current.OwnerUserId is not null)
+        // A person who must act on facebook.com (checkpoint, unconfirmed account) is not helped by a page token fetched
+        // again with their user token: record it and notify (the token stays valid), no replacement.
+        if (current.Key.Kind == TokenKind.Page && current.OwnerUserId is not null && !GraphErrorClassifier.RequiresUserAction(reason))
         {
             try
             {
@@ -60,7 +62,8 @@ internal sealed class RejectedTokenRecovery
             }
         }
 
-        // A rejected user or system-user token cannot be exchanged: only a new login helps.
+        // A rejected user or system-user token cannot be exchanged: only a new login helps (or, for a checkpoint or an
+        // unconfirmed account, the person acting on facebook.com: the invalidator then keeps the token).
         await _invalidator.MarkInvalidAsync(key, reason, rejectedVersion, cancellationToken).ConfigureAwait(false);
         return null;
     }

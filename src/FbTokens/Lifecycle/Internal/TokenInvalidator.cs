@@ -4,9 +4,12 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// Marks a stored token invalid (compare-and-set, so a token replaced since it failed is left alone) and raises
-/// <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> once, when it was valid.
+/// <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> once, when it was valid. A reason the person must
+/// clear on facebook.com (<see cref="TokenErrorReason.UserCheckpointed"/>, <see cref="TokenErrorReason.UnconfirmedUser"/>)
+/// does not invalidate the token: Meta does not say it is gone, so it stays <see cref="TokenStatus.Valid"/> and usable once
+/// the person has acted; the reason is recorded in <see cref="StoredToken.InvalidReason"/> and the person notified once.
 /// </summary>
-internal sealed class TokenInvalidator
+internal sealed partial class TokenInvalidator
 {
     private const int Attempts = 3;
 
@@ -31,6 +34,12 @@ internal sealed class TokenInvalidator
     /// </summary>
     public async Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion, CancellationToken cancellationToken)
     {
+        if (GraphErrorClassifier.RequiresUserAction(reason))
+        {
+            await RecordUserActionAsync(key, reason, expectedVersion, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var current = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
@@ -64,4 +73,43 @@ internal sealed class TokenInvalidator
 
         return false;
     }
+
+    /// <summary>
+    /// The person must act on facebook.com (checkpoint, unconfirmed account): the token is kept valid, the reason recorded
+    /// on it once (compare-and-set) and the person notified once, with that reason, so the host can tell them what to do.
+    /// </summary>
+    private async Task RecordUserActionAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var current = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Status == TokenStatus.Invalid || current.InvalidReason == reason
+                || (expectedVersion is { } expected && current.Version != expected))
+            {
+                return;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            try
+            {
+                await _store.SetAsync(current with { InvalidReason = reason, UpdatedAt = now }, current.Version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TokenStoreConcurrencyException) when (expectedVersion is null)
+            {
+                continue;
+            }
+            catch (TokenStoreConcurrencyException)
+            {
+                return;
+            }
+
+            UserActionRequired(_logger, key, reason);
+            await _notifier.ReauthenticationRequiredAsync(
+                new ReauthenticationRequiredNotice(key, LifecycleRules.UserIdOf(key, current), reason, current.Scopes, now), _stopping.Token).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    [LoggerMessage(2100, LogLevel.Warning, "Graph rejected {TokenKey} for {Reason}: the person must act on facebook.com; the token is kept, not marked invalid.")]
+    private static partial void UserActionRequired(ILogger logger, TokenKey tokenKey, TokenErrorReason reason);
 }
