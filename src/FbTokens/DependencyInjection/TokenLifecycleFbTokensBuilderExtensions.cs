@@ -184,6 +184,7 @@ public static class TokenLifecycleFbTokensBuilderExtensions
 
         builder.Services.TryAddSingleton<GraphBatchDebugClient>();
         builder.Services.TryAddSingleton<TokenSweeper>();
+        builder.Services.TryAddSingleton<ITokenValidationSweep>(static sp => sp.GetRequiredService<TokenSweeper>());
         builder.Services.AddHostedService<TokenValidationService>();
         return builder;
     }

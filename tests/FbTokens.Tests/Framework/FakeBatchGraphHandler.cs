@@ -27,6 +27,12 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
 
     public ConcurrentQueue<string> ProblemsSeen { get; } = new();
 
+    /// <summary>When set, every request waits for it, after counting itself and releasing <see cref="Holding"/>.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Released once per request that starts waiting on <see cref="Hold"/>.</summary>
+    public SemaphoreSlim Holding { get; } = new(0);
+
     public Func<string, DateTimeOffset?> ExpiresAt { get; set; } = _ => LifecycleHost.Start + TimeSpan.FromDays(50);
 
     public Func<string, DateTimeOffset?> DataAccessExpiresAt { get; set; } = _ => LifecycleHost.Start + TimeSpan.FromDays(80);
@@ -34,6 +40,11 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _requests);
+        if (Hold is { } hold)
+        {
+            Holding.Release();
+            await hold.Task.WaitAsync(cancellationToken);
+        }
         if (request.Method != HttpMethod.Post || request.RequestUri!.AbsolutePath != "/" || !string.IsNullOrEmpty(request.RequestUri.Query))
         {
             ProblemsSeen.Enqueue("not POST {base}/: " + request.Method + " " + request.RequestUri!.AbsolutePath);

@@ -294,7 +294,8 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => _login.Build(new FacebookLoginRequest(uri)));
 
-        Assert.Equal("request", error.ParamName);
+        Assert.Equal("request.RedirectUri", error.ParamName);
+        Assert.EndsWith("(Parameter 'request.RedirectUri')", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -325,7 +326,7 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() => _login.Build(new FacebookLoginRequest(Callback) { Scopes = ["email", scope] }));
 
-        Assert.Equal("request", error.ParamName);
+        Assert.Equal("request.Scopes", error.ParamName);
     }
 
     [Theory]

@@ -103,6 +103,7 @@ internal static class NamedAppRegistrations
             FbOptions(sp, key),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TokenSweeper>>()));
+        services.TryAddKeyedSingleton<ITokenValidationSweep>(app, static (sp, key) => sp.GetRequiredKeyedService<TokenSweeper>(key));
         if (FbTokensFeatureMarker.TryAdd(services, FbTokensFeatureMarker.Sweep, app))
         {
             services.AddSingleton<IHostedService>(sp => new TokenValidationService(

@@ -3,21 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace FbTokens.Internal;
 
-/// <summary>What one sweep did.</summary>
-/// <param name="Checked">Tokens Graph reported on.</param>
-/// <param name="Invalid">Tokens Graph reported invalid (marked and reported).</param>
-/// <param name="Refreshed">Tokens replaced because they were inside their refresh window.</param>
-/// <param name="Failed">Tokens that could not be checked this time.</param>
-/// <param name="Requests">Batch requests sent.</param>
-internal readonly record struct TokenSweepResult(int Checked, int Invalid, int Refreshed, int Failed, int Requests);
-
 /// <summary>
 /// Walks the store in chunks of <see cref="TokenManagerOptions.SweepBatchSize"/> (never holding more), checks each
 /// chunk with one batched <c>debug_token</c> request, marks invalid tokens, refreshes due ones and raises notices. Only
-/// this app's tokens: each app sweeps its own, with its own app token.
+/// this app's tokens: each app sweeps its own, with its own app token. One sweep at a time: the scheduled one
+/// (<see cref="TokenValidationService"/>) and <see cref="ITokenValidationSweep.SweepNowAsync"/> take turns.
 /// </summary>
-internal sealed class TokenSweeper
+internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ITokenStore _store;
     private readonly TokenRefresher _refresher;
     private readonly TokenInvalidator _invalidator;
@@ -52,7 +46,24 @@ internal sealed class TokenSweeper
         _logger = logger;
     }
 
+    public Task<TokenSweepResult> SweepNowAsync(CancellationToken cancellationToken = default) => SweepAsync(cancellationToken);
+
+    public void Dispose() => _oneAtATime.Dispose();
+
     public async Task<TokenSweepResult> SweepAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SweepOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<TokenSweepResult> SweepOnceAsync(CancellationToken cancellationToken)
     {
         LifecycleLog.SweepStarted(_logger);
         var totals = new Totals();

@@ -36,16 +36,17 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
     public FacebookLoginUrl Build(FacebookLoginRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        LoginArgumentChecks.RedirectUri(request.RedirectUri, nameof(request));
-        ArgumentNullException.ThrowIfNull(request.Scopes, nameof(request));
+        // The parameter names the member at fault ("request.RedirectUri"), not just the record that holds it.
+        LoginArgumentChecks.RedirectUri(request.RedirectUri, $"{nameof(request)}.{nameof(request.RedirectUri)}");
+        ArgumentNullException.ThrowIfNull(request.Scopes, $"{nameof(request)}.{nameof(request.Scopes)}");
         foreach (var scope in request.Scopes)
         {
-            LoginArgumentChecks.Scope(scope, nameof(request));
+            LoginArgumentChecks.Scope(scope, $"{nameof(request)}.{nameof(request.Scopes)}");
         }
 
         if (request.ConfigId is not null)
         {
-            LoginArgumentChecks.ConfigId(request.ConfigId, nameof(request));
+            LoginArgumentChecks.ConfigId(request.ConfigId, $"{nameof(request)}.{nameof(request.ConfigId)}");
         }
 
         var options = _options.Value;
