@@ -21,7 +21,7 @@ internal static class GraphResponseReader
     /// </summary>
     /// <exception cref="GraphProtocolException">The body is past its limit, does not decode or is not Graph's JSON.</exception>
     /// <exception cref="HttpRequestException">The connection broke while the body arrived (<see cref="HttpRequestError.ResponseEnded"/>).</exception>
-    public static async Task ReadWithinAttemptAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
+    public static async ValueTask ReadWithinAttemptAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -46,7 +46,7 @@ internal static class GraphResponseReader
     /// the attempt; it is read here, under the caller's token, when a handler outside the attempt (a host's chaos or
     /// caching handler) answered instead.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
         where T : class
     {
         if (!response.IsSuccessStatusCode)
