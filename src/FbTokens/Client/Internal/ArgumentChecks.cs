@@ -9,13 +9,10 @@ internal static class ArgumentChecks
     public static void Credential(string? value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, paramName);
-        foreach (var c in value)
+        if (WireRanges.HasControlOrWhiteSpace(value))
         {
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
-            {
-                // The value itself is never put in the message.
-                throw new ArgumentException("The value contains control or white-space characters; tokens and codes never do.", paramName);
-            }
+            // The value itself is never put in the message.
+            throw new ArgumentException("The value contains control or white-space characters; tokens and codes never do.", paramName);
         }
     }
 

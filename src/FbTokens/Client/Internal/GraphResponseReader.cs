@@ -15,12 +15,13 @@ internal static class GraphResponseReader
     /// <summary>
     /// Reads the body of <paramref name="response"/> under the attempt's <paramref name="cancellationToken"/>: an error
     /// body is buffered within <see cref="GraphResponseLimits.MaxErrorBodyBytes"/> (the retry decision and the client
-    /// read it from memory); a success body is streamed into <see cref="GraphRequest.Payload"/> within
-    /// <see cref="GraphResponseLimits.MaxResponseBodyBytes"/>, and the parsed payload takes the content's place.
+    /// read it from memory); a success body is read whole into a pooled buffer within
+    /// <see cref="GraphResponseLimits.MaxResponseBodyBytes"/> (<see cref="ResponseBody.ReadSuccessAsync"/>), parsed into
+    /// <see cref="GraphRequest.Payload"/>, and the parsed payload takes the content's place.
     /// </summary>
     /// <exception cref="GraphProtocolException">The body is past its limit, does not decode or is not Graph's JSON.</exception>
     /// <exception cref="HttpRequestException">The connection broke while the body arrived (<see cref="HttpRequestError.ResponseEnded"/>).</exception>
-    public static async Task ReadWithinAttemptAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
+    public static async ValueTask ReadWithinAttemptAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -45,7 +46,7 @@ internal static class GraphResponseReader
     /// the attempt; it is read here, under the caller's token, when a handler outside the attempt (a host's chaos or
     /// caching handler) answered instead.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async ValueTask<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, GraphRequest request, TimeProvider timeProvider, CancellationToken cancellationToken)
         where T : class
     {
         if (!response.IsSuccessStatusCode)
@@ -74,26 +75,19 @@ internal static class GraphResponseReader
         return payload;
     }
 
-    private static async Task<object> ParseAsync(HttpResponseMessage response, JsonTypeInfo typeInfo, GraphRequest request, CancellationToken cancellationToken)
+    private static async ValueTask<object> ParseAsync(HttpResponseMessage response, JsonTypeInfo typeInfo, GraphRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await JsonSerializer.DeserializeAsync(ResponseBody.Bound(stream, response, request), typeInfo, cancellationToken).ConfigureAwait(false)
-                    ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
-            }
+            using var body = await ResponseBody.ReadSuccessAsync(response, request, cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(body.Span, typeInfo)
+                ?? throw new GraphProtocolException($"Graph answered {request.Operation} with a JSON null instead of an object.", response.StatusCode, fbTraceId: GraphTraceId.Of(response, request.Sensitive));
         }
         catch (JsonException ex)
         {
             // System.Text.Json names a position, not the data; masked all the same, as any text about the response is.
             throw new GraphProtocolException(
                 $"Graph's {request.Operation} response is not the JSON Graph sends ({Describe(response)}): {request.Sensitive.Scrub(ex.Message)}", response.StatusCode, ex, GraphTraceId.Of(response, request.Sensitive));
-        }
-        catch (ResponseBodyTooLargeException)
-        {
-            throw ResponseBody.TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", ResponseBody.LimitsOf(request).MaxResponseBodyBytes, null);
         }
         catch (Exception ex) when (ResponseBody.IsDecodeFailure(ex))
         {

@@ -19,6 +19,9 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     private readonly ILogger _logger;
     private readonly string _versionedBase;
 
+    // "{app-id}|{app-secret}", built on first use: the options are read once, at construction.
+    private string? _appAccessToken;
+
     public GraphTokenClient(HttpClient httpClient, IOptions<FbTokensOptions> options, AppSecretProof proof, TimeProvider timeProvider, GraphUsageThrottle throttle, ILogger<GraphTokenClient> logger)
     {
         _httpClient = httpClient;
@@ -182,7 +185,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         // (GraphRequest.AddAccessToken).
         var request = new GraphRequest("DebugToken", HttpMethod.Get, "debug_token")
             .AddSecret("input_token", inputToken)
-            .AddAccessToken(string.Concat(_options.AppId, "|", secret), _options.SendAccessTokenInHeader);
+            .AddAccessToken(_appAccessToken ??= string.Concat(_options.AppId, "|", secret), _options.SendAccessTokenInHeader);
         request.Token = inputToken;
         var envelope = await SendAsync(request, GraphJsonContext.Default.DebugTokenEnvelope, cancellationToken).ConfigureAwait(false);
         return PayloadMapper.ToResponse(envelope.Data, request.Sensitive, _logger, request.Operation);
@@ -218,7 +221,7 @@ internal sealed class GraphTokenClient : IGraphTokenClient
     }
 
     /// <summary>Sends the message built from <paramref name="request"/> and returns its payload; <see cref="GraphOperationScope"/> keeps the record.</summary>
-    private async Task<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    private async ValueTask<T> SendAsync<T>(GraphRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
         request.Limits = _options.Limits;

