@@ -19,7 +19,7 @@ public class SweepBenchmarks
     private const int InvalidEvery = 50;
 
     private readonly Dictionary<int, SweepSetup> _setups = [];
-    private TokenSweepResult _last;
+    private TokenSweepResult? _last;
 
     // Each benchmark runs in its own process: seed only the store it sweeps.
     [GlobalSetup(Target = nameof(Sweep1000))]
@@ -41,7 +41,7 @@ public class SweepBenchmarks
     [IterationCleanup]
     public void Check()
     {
-        if (_last.Requests == 0)
+        if (_last is null || _last.Requests == 0)
         {
             return;
         }
