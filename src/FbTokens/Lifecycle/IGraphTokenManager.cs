@@ -46,7 +46,9 @@ public interface IGraphTokenManager
 
     /// <summary>
     /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a page token is fetched again with its
-    /// owner's user token. Callers that ask at the same time share one Graph call.
+    /// owner's user token. Callers that ask at the same time share one Graph call. A renewal counts only when the expiry
+    /// moves forward: when Graph returns no later expiry, the stored token is kept, marked
+    /// <see cref="StoredToken.RenewalNeedsPerson"/> and returned (no "refreshed" notice), and the manager stops trying.
     /// </summary>
     /// <param name="key">The token to refresh (user or page).</param>
     /// <param name="cancellationToken">Cancels this caller's wait.</param>
@@ -66,4 +68,15 @@ public interface IGraphTokenManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>True when the token was valid and is now marked invalid.</returns>
     Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reports the truth about a stored token, from the store and the manager's rules (no Graph call): kind, expiry,
+    /// data-access expiry, who renews it (the server, the person, or nobody because it does not expire), what happens next
+    /// and when, and the deadline by which the person must log in again when that is theirs to do.
+    /// </summary>
+    /// <param name="key">The token's key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The status; null when no token is stored under <paramref name="key"/> (an app key always has one).</returns>
+    /// <exception cref="ArgumentException">The key names another app.</exception>
+    Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default);
 }

@@ -13,15 +13,17 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     private readonly TokenReader _reader;
     private readonly TokenRefresher _refresher;
     private readonly TokenInvalidator _invalidator;
+    private readonly TokenStatusReporter _status;
     private readonly string _appId;
     private readonly string? _keyAppId;
 
-    public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, IOptions<FbTokensOptions> fbOptions)
+    public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, TokenStatusReporter status, IOptions<FbTokensOptions> fbOptions)
     {
         _registrar = registrar;
         _reader = reader;
         _refresher = refresher;
         _invalidator = invalidator;
+        _status = status;
         _appId = fbOptions.Value.AppId;
         _keyAppId = fbOptions.Value.TokenKeyAppId;
     }
@@ -50,5 +52,11 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     {
         key = LifecycleRules.Scope(key, _appId, _keyAppId);
         return _invalidator.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
+    }
+
+    public Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default)
+    {
+        key = LifecycleRules.Scope(key, _appId, _keyAppId);
+        return _status.GetStatusAsync(key, cancellationToken);
     }
 }
