@@ -11,4 +11,7 @@ public enum EmulatedTokenKind
 
     /// <summary>An app access token (<c>APP</c>).</summary>
     App,
+
+    /// <summary>A Business system-user token (<c>SYSTEM_USER</c>), non-expiring or valid for 60 days.</summary>
+    SystemUser,
 }

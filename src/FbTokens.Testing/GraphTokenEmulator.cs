@@ -15,6 +15,7 @@ namespace FbTokens.Testing;
 public sealed class GraphTokenEmulator : IAsyncDisposable
 {
     private static readonly string[] DefaultScopes = ["email", "public_profile", "pages_show_list", "pages_read_engagement", "pages_manage_posts"];
+    private static readonly string[] DefaultSystemUserScopes = ["business_management", "pages_show_list", "pages_read_engagement"];
     private static readonly string[] DefaultTasks = ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"];
 
     private readonly EmulatorEngine _engine;
@@ -66,6 +67,22 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     public EmulatedUser CreateTestUser(string? name = null, string? appId = null, IEnumerable<string>? scopes = null) =>
         _engine.Store.CreateUser(name, appId, scopes?.ToArray() ?? DefaultScopes);
 
+    /// <summary>
+    /// Creates a Business system user with the app installed and one token, as <c>POST /{system-user-id}/access_tokens</c>
+    /// gives it: a non-expiring token, or with <paramref name="tokenExpiresIn60Days"/> one valid for
+    /// <see cref="GraphTokenEmulatorOptions.LongLivedTokenLifetime"/> (60 days) that <c>fb_exchange_token</c> with
+    /// <c>set_token_expires_in_60_days=true</c> renews. <c>debug_token</c> reports it as <c>SYSTEM_USER</c>, with no
+    /// data-access window. <see cref="IssueUserToken"/> with its id issues another token of the same kind.
+    /// </summary>
+    /// <param name="name">The system user's name; a generated one when null.</param>
+    /// <param name="tokenExpiresIn60Days">True for the 60-day kind, false for the non-expiring kind.</param>
+    /// <param name="appId">The app; <see cref="DefaultApp"/> when null.</param>
+    /// <param name="scopes">The permissions granted; <c>business_management, pages_show_list, pages_read_engagement</c> when null.</param>
+    /// <returns>The system user and its token.</returns>
+    /// <exception cref="ArgumentException">The app does not exist.</exception>
+    public EmulatedUser CreateSystemUser(string? name = null, bool tokenExpiresIn60Days = false, string? appId = null, IEnumerable<string>? scopes = null) =>
+        _engine.Store.CreateSystemUser(name, appId, scopes?.ToArray() ?? DefaultSystemUserScopes, tokenExpiresIn60Days);
+
     /// <summary>Gives a user a role on <paramref name="count"/> new pages (named <c>Test Page 1…n</c>, category Brand, all tasks).</summary>
     /// <param name="userId">The user's id.</param>
     /// <param name="count">How many pages to create.</param>
@@ -102,9 +119,13 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
         return _engine.Store.CreateAuthorizationCode(userId, redirectUri);
     }
 
-    /// <summary>Issues another user token directly, e.g. to seed a token store with many long-lived tokens.</summary>
+    /// <summary>
+    /// Issues another user token directly, e.g. to seed a token store with many long-lived tokens. A short-lived token
+    /// stands for a new login, so it reopens the user's data-access window; a long-lived one leaves it as it is. For a
+    /// system user (<see cref="CreateSystemUser"/>) it issues another system-user token of that user's kind.
+    /// </summary>
     /// <param name="userId">The user.</param>
-    /// <param name="longLived">True for a long-lived token (about 60 days), false for a short-lived one.</param>
+    /// <param name="longLived">True for a long-lived token (about 60 days), false for a short-lived one; ignored for a system user.</param>
     /// <returns>The token.</returns>
     /// <exception cref="ArgumentException">The user does not exist.</exception>
     public string IssueUserToken(string userId, bool longLived = true)

@@ -27,8 +27,21 @@ public sealed class GraphTokenEmulatorOptions
     /// <summary>How long an authorization code or a client code can be redeemed. Default 10 minutes.</summary>
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The data-access window reported as <c>data_access_expires_at</c>, counted from the user's login. Default 90 days.</summary>
+    /// <summary>
+    /// The data-access window reported as <c>data_access_expires_at</c>, counted from the person's last login (a code
+    /// redeemed, or a short-lived token minted for them). Once it has closed the token still authenticates
+    /// (<c>debug_token</c> says <c>is_valid: true</c>) but reading the person's data (<c>me</c>) fails with error 190,
+    /// subcode 493, until they log in again. Default 90 days.
+    /// </summary>
     public TimeSpan DataAccessLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// Whether <c>fb_exchange_token</c> on a valid long-lived user token extends it. False (the default, as the field
+    /// reports say): Graph answers with the same token and the expiry it already had, so <c>expires_in</c> is what is
+    /// left. True: the answer is a new token with a fresh <see cref="LongLivedTokenLifetime"/>, as FbTokens once
+    /// assumed. Exchanging a short-lived token gives a fresh long-lived one either way.
+    /// </summary>
+    public bool LongLivedExchangeExtends { get; set; }
 
     /// <summary>The page size of <c>/accounts</c> when the request has no <c>limit</c>. Default 25, as Graph.</summary>
     public int DefaultPageSize { get; set; } = 25;

@@ -92,6 +92,62 @@ public sealed class ClientIntegrationTests
         Assert.Equal(expected, debug.Error!.Reason);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_client_sees_whether_a_re_exchange_moved_the_expiry(bool extends)
+    {
+        await using var harness = await ClientHarness.StartAsync(o => o.LongLivedExchangeExtends = extends);
+        var (_, longLived) = await harness.LoggedInUserAsync();
+        harness.Time.Advance(TimeSpan.FromDays(53));
+
+        var again = await harness.Client.ExchangeForLongLivedTokenAsync(longLived.AccessToken);
+
+        // ExpiresAt is computed from expires_in on the client's clock (the harness's client runs on the system clock).
+        var moved = again.ExpiresIn!.Value - longLived.ExpiresIn!.Value;
+        Assert.Equal(extends ? TimeSpan.Zero : -TimeSpan.FromDays(53), moved);
+        Assert.Equal(extends, again.AccessToken != longLived.AccessToken);
+    }
+
+    [Fact]
+    public async Task The_client_renews_a_60_day_system_user_token_and_the_new_one_outlives_the_old()
+    {
+        await using var harness = await ClientHarness.StartAsync();
+        var systemUser = harness.Emulator.CreateSystemUser(tokenExpiresIn60Days: true);
+        var oldExpiry = harness.Emulator.FindToken(systemUser.AccessToken)!.ExpiresAt!.Value;
+        harness.Time.Advance(TimeSpan.FromDays(45));
+
+        var renewed = await harness.Client.RenewSystemUserTokenAsync(systemUser.AccessToken);
+
+        Assert.NotEqual(systemUser.AccessToken, renewed.AccessToken);
+        Assert.Equal(TimeSpan.FromSeconds(5183944), renewed.ExpiresIn);
+        var token = harness.Emulator.FindToken(renewed.AccessToken)!;
+        Assert.Equal(EmulatedTokenKind.SystemUser, token.Kind);
+        Assert.Equal(oldExpiry.AddDays(45), token.ExpiresAt);
+        var debug = await harness.Client.DebugTokenAsync(renewed.AccessToken);
+        Assert.Equal("SYSTEM_USER", debug.Type);
+        Assert.Null(debug.DataAccessExpiresAt);
+
+        // Past the old token's 60 days it is forfeited: renewing it is an auth error; the new one still renews.
+        harness.Time.Advance(TimeSpan.FromDays(16));
+        var error = await Assert.ThrowsAsync<GraphAuthException>(() => harness.Client.RenewSystemUserTokenAsync(systemUser.AccessToken));
+        Assert.Equal(TokenErrorReason.Expired, error.Reason);
+        Assert.NotEqual(renewed.AccessToken, (await harness.Client.RenewSystemUserTokenAsync(renewed.AccessToken)).AccessToken);
+    }
+
+    [Fact]
+    public async Task Renewing_a_non_expiring_system_user_token_gives_it_back_without_an_expiry()
+    {
+        await using var harness = await ClientHarness.StartAsync();
+        var systemUser = harness.Emulator.CreateSystemUser();
+
+        var answer = await harness.Client.RenewSystemUserTokenAsync(systemUser.AccessToken);
+
+        Assert.Equal(systemUser.AccessToken, answer.AccessToken);
+        Assert.Null(answer.ExpiresAt);
+        Assert.Null((await harness.Client.DebugTokenAsync(systemUser.AccessToken)).ExpiresAt);
+    }
+
     [Fact]
     public async Task A_token_past_60_days_cannot_be_exchanged()
     {

@@ -89,7 +89,9 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
     public async Task Ten_thousand_concurrent_callers_inside_the_refresh_window_cause_one_exchange_at_the_emulator()
     {
         var store = new CountingTokenStore();
-        await using var harness = new LifecycleHarness(store);
+
+        // This test is about single flight, not about what Graph renews: the emulator extends a re-exchanged token.
+        await using var harness = new LifecycleHarness(store, new GraphTokenEmulatorOptions { LongLivedExchangeExtends = true });
         var (_, old) = await harness.StoreLongLivedUserAsync();
 
         // 55 of the token's ~60 days pass: 5 days left, inside the 7-day refresh window.

@@ -23,7 +23,7 @@ internal sealed class EmulatorEngine
         _router = new EmulatorRouter(Store, auth, usage, Throttles, time, new Dictionary<GraphEndpoint, IEndpointHandler>
         {
             [GraphEndpoint.AccessToken] = new AccessTokenEndpoint(
-                new CodeGrant(Store, auth, options), new ExchangeTokenGrant(Store, auth), new ClientCredentialsGrant(Store, auth)),
+                new CodeGrant(Store, auth), new ExchangeTokenGrant(Store, auth, options), new ClientCredentialsGrant(Store, auth)),
             [GraphEndpoint.ClientCode] = new ClientCodeEndpoint(Store, auth),
             [GraphEndpoint.Accounts] = new AccountsEndpoint(Store, auth, options),
             [GraphEndpoint.DebugToken] = new DebugTokenEndpoint(Store, auth),

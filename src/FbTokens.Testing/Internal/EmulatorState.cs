@@ -11,7 +11,7 @@ internal sealed class AppState(EmulatedApp app)
     public Queue<DateTimeOffset> RecentCalls { get; } = new();
 }
 
-internal sealed class UserState(string id, string name, string appId, IReadOnlyList<string> scopes, DateTimeOffset dataAccessExpiresAt)
+internal sealed class UserState(string id, string name, string appId, IReadOnlyList<string> scopes, DateTimeOffset? dataAccessExpiresAt)
 {
     public string Id { get; } = id;
 
@@ -21,7 +21,14 @@ internal sealed class UserState(string id, string name, string appId, IReadOnlyL
 
     public IReadOnlyList<string> Scopes { get; } = scopes;
 
-    public DateTimeOffset DataAccessExpiresAt { get; set; } = dataAccessExpiresAt;
+    /// <summary>When the person's data-access window closes; null for a system user, whose tokens have none.</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; set; } = dataAccessExpiresAt;
+
+    /// <summary>True for a Business system user (created with <c>CreateSystemUser</c>).</summary>
+    public bool IsSystemUser { get; init; }
+
+    /// <summary>For a system user: whether its tokens are the 60-day kind (<c>set_token_expires_in_60_days=true</c>).</summary>
+    public bool SystemTokensExpire { get; init; }
 
     public List<EmulatedPage> Pages { get; } = [];
 
@@ -48,7 +55,8 @@ internal sealed class TokenState
 
     public DateTimeOffset? ExpiresAt { get; init; }
 
-    public DateTimeOffset? DataAccessExpiresAt { get; init; }
+    /// <summary>The person's data-access window as it stands (a new login moves it for every token of theirs).</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; set; }
 
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
@@ -61,6 +69,9 @@ internal sealed class TokenState
     public Dictionary<string, TokenState> PageTokens { get; } = new(StringComparer.Ordinal);
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+
+    /// <summary>True once the person's data-access window has closed: the token still authenticates, but their data is out of reach.</summary>
+    public bool IsDataAccessClosedAt(DateTimeOffset now) => DataAccessExpiresAt is { } closes && now >= closes;
 
     /// <summary>Why the token no longer works at <paramref name="now"/> (invalidated, else expired); null while it works.</summary>
     public TokenInvalidationReason? InvalidReasonAt(DateTimeOffset now) =>

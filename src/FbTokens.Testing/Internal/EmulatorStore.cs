@@ -60,6 +60,23 @@ internal sealed class EmulatorStore
         }
     }
 
+    public EmulatedUser CreateSystemUser(string? name, string? appId, IReadOnlyList<string> scopes, bool tokenExpiresIn60Days)
+    {
+        lock (Sync)
+        {
+            var app = RequireApp(appId);
+            var id = RandomValues.Digits(_nextUserId++);
+            var user = new UserState(id, name ?? "System User " + id, app.App.AppId, scopes, dataAccessExpiresAt: null)
+            {
+                IsSystemUser = true,
+                SystemTokensExpire = tokenExpiresIn60Days,
+            };
+            _users[id] = user;
+            var token = IssueSystemUserTokenLocked(user, _time.GetUtcNow());
+            return new EmulatedUser(id, user.Name, app.App.AppId, token.Value);
+        }
+    }
+
     public EmulatedPage AddPage(string userId, string? name, string category, IReadOnlyList<string> tasks)
     {
         lock (Sync)
@@ -85,7 +102,20 @@ internal sealed class EmulatorStore
     {
         lock (Sync)
         {
-            return IssueUserTokenLocked(RequireUser(userId), longLived, machineId: null, _time.GetUtcNow()).Value;
+            var user = RequireUser(userId);
+            var now = _time.GetUtcNow();
+            if (user.IsSystemUser)
+            {
+                return IssueSystemUserTokenLocked(user, now).Value;
+            }
+
+            if (!longLived)
+            {
+                // A short-lived token is what a login gives: the person was active, so the data-access window reopens.
+                ReopenDataAccessLocked(user, now);
+            }
+
+            return IssueUserTokenLocked(user, longLived, machineId: null, now).Value;
         }
     }
 
@@ -174,6 +204,43 @@ internal sealed class EmulatorStore
         _tokens[token.Value] = token;
         user.Tokens.Add(token);
         return token;
+    }
+
+    /// <summary>A system-user token (<c>POST /{system-user-id}/access_tokens</c>): never expiring, or 60 days for the 60-day kind.</summary>
+    public TokenState IssueSystemUserTokenLocked(UserState user, DateTimeOffset now)
+    {
+        var token = new TokenState
+        {
+            Value = RandomValues.UserToken(),
+            Kind = EmulatedTokenKind.SystemUser,
+            AppId = user.AppId,
+            UserId = user.Id,
+            IsLongLived = true,
+            IssuedAt = now,
+            ExpiresAt = user.SystemTokensExpire ? now + _options.LongLivedTokenLifetime : null,
+            Scopes = user.Scopes,
+        };
+        _tokens[token.Value] = token;
+        user.Tokens.Add(token);
+        return token;
+    }
+
+    /// <summary>
+    /// The person logged in (a code redeemed, a short-lived token minted): their data-access window runs
+    /// <see cref="GraphTokenEmulatorOptions.DataAccessLifetime"/> from now, for every token of theirs.
+    /// </summary>
+    public void ReopenDataAccessLocked(UserState user, DateTimeOffset now)
+    {
+        if (user.IsSystemUser)
+        {
+            return;
+        }
+
+        user.DataAccessExpiresAt = now + _options.DataAccessLifetime;
+        foreach (var token in user.Tokens)
+        {
+            token.DataAccessExpiresAt = user.DataAccessExpiresAt;
+        }
     }
 
     /// <summary>A new app token from <c>client_credentials</c>: <c>{app-id}|{random}</c>, never expiring.</summary>

@@ -30,6 +30,10 @@ internal static class GraphErrors
 
     public static EmulatorResponse AccessTokenRequired() => OAuth(104, "An access token is required to request this resource.");
 
+    /// <summary>190/493: the person has not been active for the data-access window (the wording of the field reports).</summary>
+    public static EmulatorResponse DataAccessExpired() =>
+        OAuth(190, "The access token is invalid since the user hasn't engaged the app in longer than 90 days.", 493);
+
     public static EmulatorResponse MissingParameter(string name) => OAuth(100, $"Missing {name} parameter.");
 
     public static EmulatorResponse MissingAppSecretProof() =>

@@ -38,6 +38,21 @@ public interface IGraphTokenClient
     Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Renews a 60-day Business system-user token before it expires: <c>grant_type=fb_exchange_token</c> with
+    /// <c>set_token_expires_in_60_days=true</c>. Graph answers with a new token valid 60 days from now; the old one
+    /// keeps working until its own expiry, so deploy the new one, then revoke the old. An expired token cannot be
+    /// renewed (a Business admin must generate a new one), and a non-expiring system-user token needs no renewal.
+    /// </summary>
+    /// <param name="systemUserToken">A valid, unexpired 60-day system-user access token.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The token Graph answered with. Check <see cref="AccessTokenResponse.ExpiresAt"/>: a renewal counts only when the
+    /// expiry moved forward (for a non-expiring token Graph's answer has no expiry).
+    /// </returns>
+    /// <exception cref="InvalidOperationException"><c>AppSecret</c> is not configured.</exception>
+    Task<LongLivedTokenResponse> RenewSystemUserTokenAsync(string systemUserToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Lists the pages the user has a role on, with a page access token for each, following Graph's cursor
     /// paging lazily as the sequence is enumerated. Page tokens obtained with a long-lived user token do not expire.
     /// </summary>

@@ -20,7 +20,8 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
 
     public Task InitializeAsync()
     {
-        var emulator = new GraphTokenEmulator();
+        // These tests are about one exchange across instances, not about what Graph renews: re-exchange extends here.
+        var emulator = new GraphTokenEmulator(options: new GraphTokenEmulatorOptions { LongLivedExchangeExtends = true });
         _owned.Add(emulator);
         _emulator = emulator;
         return Task.CompletedTask;

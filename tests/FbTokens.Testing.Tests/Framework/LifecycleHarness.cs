@@ -15,9 +15,9 @@ internal sealed class LifecycleHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public LifecycleHarness(ITokenStore? store = null)
+    public LifecycleHarness(ITokenStore? store = null, GraphTokenEmulatorOptions? emulatorOptions = null)
     {
-        Emulator = new GraphTokenEmulator(Time);
+        Emulator = new GraphTokenEmulator(Time, emulatorOptions);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Time);

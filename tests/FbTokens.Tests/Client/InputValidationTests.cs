@@ -25,6 +25,7 @@ public sealed class InputValidationTests : IDisposable
         var client = _host.Client;
         await AssertRejected(() => client.ExchangeCodeAsync(value!, Redirect));
         await AssertRejected(() => client.ExchangeForLongLivedTokenAsync(value!));
+        await AssertRejected(() => client.RenewSystemUserTokenAsync(value!));
         await AssertRejected(() => Task.FromResult(client.GetPageTokensAsync("1207059", value!)));
         await AssertRejected(() => client.GetClientCodeAsync(value!, Redirect));
         await AssertRejected(() => client.RedeemClientCodeAsync(value!, Redirect));
@@ -85,6 +86,7 @@ public sealed class InputValidationTests : IDisposable
         {
             () => client.ExchangeCodeAsync(Code, Redirect),
             () => client.ExchangeForLongLivedTokenAsync(ShortLivedToken),
+            () => client.RenewSystemUserTokenAsync(LongLivedToken),
             () => client.GetClientCodeAsync(LongLivedToken, Redirect),
             () => client.DebugTokenAsync(LongLivedToken),
             () => client.GetAppAccessTokenAsync(),

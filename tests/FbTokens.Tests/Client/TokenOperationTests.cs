@@ -51,6 +51,38 @@ public sealed class TokenOperationTests : IDisposable
     }
 
     [Fact]
+    public async Task RenewSystemUserToken_sends_fb_exchange_token_with_set_token_expires_in_60_days()
+    {
+        _host.On(HttpMethod.Post, "oauth/access_token", LongLived);
+
+        var token = await _host.Client.RenewSystemUserTokenAsync(ShortLivedToken);
+
+        Assert.Equal(LongLivedToken, token.AccessToken);
+        Assert.Equal(GraphTestHost.Start.AddSeconds(5183944), token.ExpiresAt);
+        var request = Assert.Single(_host.Requests);
+        Assert.Empty(request.Query); // the token and the secret stay in the body
+        var form = request.Form;
+        Assert.Equal("fb_exchange_token", form["grant_type"]);
+        Assert.Equal("true", form["set_token_expires_in_60_days"]);
+        Assert.Equal(ShortLivedToken, form["fb_exchange_token"]);
+        Assert.Equal(GraphTestHost.AppSecret, form["client_secret"]);
+        Assert.Equal(GraphTestHost.AppId, form["client_id"]);
+    }
+
+    [Fact]
+    public async Task RenewSystemUserToken_of_a_forfeited_token_is_an_auth_error()
+    {
+        _host.On(HttpMethod.Post, "oauth/access_token",
+            """{"error":{"message":"Error validating access token: Session has expired.","type":"OAuthException","code":190,"error_subcode":463,"fbtrace_id":"AbCdEf"}}""",
+            HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<GraphAuthException>(() => _host.Client.RenewSystemUserTokenAsync(LongLivedToken));
+
+        Assert.Equal(TokenErrorReason.Expired, error.Reason);
+        Assert.Single(_host.Requests);
+    }
+
+    [Fact]
     public async Task GetClientCode_sends_the_user_token_with_its_appsecret_proof()
     {
         _host.On(HttpMethod.Post, "oauth/client_code", ClientCodeJson);

@@ -21,7 +21,8 @@ internal sealed class AccountsEndpoint(EmulatorStore store, RequestAuthenticator
 
         var objectId = route.ObjectId!;
         var userId = objectId == "me" ? token.UserId : objectId;
-        if (token.Kind != EmulatedTokenKind.User || !string.Equals(userId, token.UserId, StringComparison.Ordinal) || store.FindUser(userId!) is not { } user)
+        // pages_show_list is one of the permissions that do not expire with the data-access window, so /accounts ignores it.
+        if (token.Kind is not (EmulatedTokenKind.User or EmulatedTokenKind.SystemUser) || !string.Equals(userId, token.UserId, StringComparison.Ordinal) || store.FindUser(userId!) is not { } user)
         {
             return GraphErrors.UnsupportedGet(objectId);
         }

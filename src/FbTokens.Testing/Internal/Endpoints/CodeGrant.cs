@@ -5,7 +5,7 @@ namespace FbTokens.Testing.Internal;
 /// code, redeemed with the app secret for a short-lived token, or a client code from <c>oauth/client_code</c>,
 /// redeemed on the device without the secret for a long-lived token and a <c>machine_id</c>.
 /// </summary>
-internal sealed class CodeGrant(EmulatorStore store, RequestAuthenticator auth, GraphTokenEmulatorOptions options)
+internal sealed class CodeGrant(EmulatorStore store, RequestAuthenticator auth)
 {
     public EmulatorResponse Handle(EmulatorRequest request, CallContext context)
     {
@@ -59,8 +59,8 @@ internal sealed class CodeGrant(EmulatorStore store, RequestAuthenticator auth, 
 
     private EmulatorResponse RedeemLoginCode(CallContext context, UserState user)
     {
-        // A login starts a new 90-day data-access window.
-        user.DataAccessExpiresAt = context.Now + options.DataAccessLifetime;
+        // A login reopens the 90-day data-access window (the emulator has no dialog, so every login counts as auth_type=reauthorize).
+        store.ReopenDataAccessLocked(user, context.Now);
         var shortLived = store.IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now);
         context.Token = shortLived;
         return TokenResponses.Bearer(shortLived, context.Now);

@@ -66,7 +66,7 @@ internal sealed class DebugTokenEndpoint(EmulatorStore store, RequestAuthenticat
         }
 
         return store.FindTokenLocked(accessToken) is { } token
-            && token.Kind is EmulatedTokenKind.App or EmulatedTokenKind.User
+            && token.Kind is EmulatedTokenKind.App or EmulatedTokenKind.User or EmulatedTokenKind.SystemUser
             && RequestAuthenticator.CheckUsable(token, now) is null;
     }
 
@@ -84,12 +84,17 @@ internal sealed class DebugTokenEndpoint(EmulatorStore store, RequestAuthenticat
         w.WriteStartObject();
         w.WriteStartObject("data");
         w.WriteString("app_id", app.AppId);
-        w.WriteString("type", token.Kind == EmulatedTokenKind.Page ? "PAGE" : "USER");
-        w.WriteString("application", app.Name);
-        if (token.DataAccessExpiresAt is { } dataAccess)
+        w.WriteString("type", token.Kind switch
         {
-            w.WriteNumber("data_access_expires_at", dataAccess.ToUnixTimeSeconds());
-        }
+            EmulatedTokenKind.Page => "PAGE",
+            EmulatedTokenKind.SystemUser => "SYSTEM_USER",
+            _ => "USER",
+        });
+        w.WriteString("application", app.Name);
+
+        // A closed window does not make the token invalid: the person is still authenticated (Meta's auth-vs-data page).
+        // System-user tokens have no window; Graph reports 0, as it does for "never".
+        w.WriteNumber("data_access_expires_at", token.DataAccessExpiresAt?.ToUnixTimeSeconds() ?? 0);
 
         if (reason is { } r)
         {
@@ -104,10 +109,13 @@ internal sealed class DebugTokenEndpoint(EmulatorStore store, RequestAuthenticat
         w.WriteNumber("expires_at", token.ExpiresAt?.ToUnixTimeSeconds() ?? 0);
         w.WriteBoolean("is_valid", reason is null);
         w.WriteNumber("issued_at", token.IssuedAt.ToUnixTimeSeconds());
-        w.WriteStartObject("metadata");
-        w.WriteString("auth_type", "rerequest");
-        w.WriteString("sso", "chrome_custom_tab");
-        w.WriteEndObject();
+        if (token.Kind != EmulatedTokenKind.SystemUser)
+        {
+            w.WriteStartObject("metadata");
+            w.WriteString("auth_type", "rerequest");
+            w.WriteString("sso", "chrome_custom_tab");
+            w.WriteEndObject();
+        }
         if (token.PageId is { } pageId)
         {
             w.WriteString("profile_id", pageId);

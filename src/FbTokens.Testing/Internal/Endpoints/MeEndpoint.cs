@@ -1,6 +1,6 @@
 namespace FbTokens.Testing.Internal;
 
-/// <summary><c>me</c>: the id and name of the user or page the token acts for.</summary>
+/// <summary><c>me</c>: the id and name of the user, system user or page the token acts for; a user's data needs an open data-access window.</summary>
 internal sealed class MeEndpoint(EmulatorStore store, RequestAuthenticator auth) : IEndpointHandler
 {
     public EmulatorResponse Handle(EmulatorRequest request, RouteInfo route, CallContext context)
@@ -17,8 +17,14 @@ internal sealed class MeEndpoint(EmulatorStore store, RequestAuthenticator auth)
             var page = store.UserOf(token).Pages.First(p => p.Id == token.PageId);
             (id, name) = (page.Id, page.Name);
         }
-        else if (token.Kind == EmulatedTokenKind.User)
+        else if (token.Kind is EmulatedTokenKind.User or EmulatedTokenKind.SystemUser)
         {
+            if (token.IsDataAccessClosedAt(context.Now))
+            {
+                // Still authenticated, but the person's data is out of reach until they log in again.
+                return GraphErrors.DataAccessExpired();
+            }
+
             var user = store.UserOf(token);
             (id, name) = (user.Id, user.Name);
         }

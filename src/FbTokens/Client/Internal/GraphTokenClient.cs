@@ -63,6 +63,22 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return ToLongLived(payload);
     }
 
+    public async Task<LongLivedTokenResponse> RenewSystemUserTokenAsync(string systemUserToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentChecks.Credential(systemUserToken);
+        var secret = RequireAppSecret(nameof(RenewSystemUserTokenAsync));
+
+        var request = new GraphRequest("RenewSystemUserToken", HttpMethod.Post, "oauth/access_token")
+            .Add("grant_type", "fb_exchange_token")
+            .Add("client_id", _options.AppId)
+            .AddSecret("client_secret", secret)
+            .Add("set_token_expires_in_60_days", "true")
+            .AddSecret("fb_exchange_token", systemUserToken);
+        request.Token = systemUserToken;
+        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
+        return ToLongLived(payload);
+    }
+
     public IAsyncEnumerable<PageTokenResponse> GetPageTokensAsync(string userId, string userAccessToken, CancellationToken cancellationToken = default)
     {
         // Checked now, not at the first MoveNextAsync, so that bad input fails where the call is made.

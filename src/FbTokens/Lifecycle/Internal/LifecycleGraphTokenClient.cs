@@ -51,6 +51,9 @@ internal sealed class LifecycleGraphTokenClient : IGraphTokenClient
     public Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default) =>
         Create().ExchangeForLongLivedTokenAsync(shortLivedUserToken, cancellationToken);
 
+    public Task<LongLivedTokenResponse> RenewSystemUserTokenAsync(string systemUserToken, CancellationToken cancellationToken = default) =>
+        Create().RenewSystemUserTokenAsync(systemUserToken, cancellationToken);
+
     public IAsyncEnumerable<PageTokenResponse> GetPageTokensAsync(string userId, string userAccessToken, CancellationToken cancellationToken = default) =>
         Create().GetPageTokensAsync(userId, userAccessToken, cancellationToken);
 
