@@ -45,7 +45,8 @@ public interface IGraphTokenManager
     ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a page token is fetched again with its
+    /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a 60-day system-user token renewed
+    /// (<c>set_token_expires_in_60_days</c>; a non-expiring one is returned as it is), a page token is fetched again with its
     /// owner's user token. Callers that ask at the same time share one Graph call. A renewal counts only when the expiry
     /// moves forward: when Graph returns no later expiry, the stored token is kept, marked
     /// <see cref="StoredToken.RenewalNeedsPerson"/> and returned (no "refreshed" notice), and the manager stops trying.
@@ -54,7 +55,7 @@ public interface IGraphTokenManager
     /// <param name="cancellationToken">Cancels this caller's wait.</param>
     /// <returns>The stored fresh token.</returns>
     /// <exception cref="ReauthenticationRequiredException">No usable token is stored, or Graph rejected it.</exception>
-    /// <exception cref="NotSupportedException">The key is an app or system-user token, which cannot be refreshed.</exception>
+    /// <exception cref="NotSupportedException">The key is an app token, which is rebuilt rather than refreshed.</exception>
     Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default);
 
     /// <summary>

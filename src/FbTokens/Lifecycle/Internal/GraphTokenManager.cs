@@ -40,9 +40,9 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
         key = LifecycleRules.Scope(key, _appId, _keyAppId);
-        if (key.Kind is TokenKind.App or TokenKind.SystemUser)
+        if (key.Kind is TokenKind.App)
         {
-            throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed: app tokens are rebuilt, system-user tokens are issued in Business Manager.");
+            throw new NotSupportedException("App tokens cannot be refreshed: they are rebuilt or fetched again when rejected.");
         }
 
         return _refresher.RefreshAsync(key, cancellationToken);

@@ -167,12 +167,19 @@ internal sealed class TokenRefresher
             return current;
         }
 
+        if (key.Kind == TokenKind.SystemUser && current.ExpiresAt is null)
+        {
+            // A non-expiring system-user token needs no renewal.
+            return current;
+        }
+
         StoredToken fresh;
         try
         {
             fresh = key.Kind switch
             {
                 TokenKind.User => await _renewal.ExchangeUserTokenAsync(current, now, cancellationToken).ConfigureAwait(false),
+                TokenKind.SystemUser => await _renewal.RenewSystemUserTokenAsync(current, now, cancellationToken).ConfigureAwait(false),
                 TokenKind.Page => await RefetchPageAsync(current, now, cancellationToken).ConfigureAwait(false),
                 _ => throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed."),
             };
