@@ -187,7 +187,7 @@ internal sealed partial class CliCommands
             var request = new FacebookLoginRequest(ParseRedirect(call.Parse.GetValue(redirect) ?? DefaultLoginRedirectUri))
             {
                 Scopes = scopes,
-                Rerequest = call.Parse.GetValue(rerequest),
+                AuthType = call.Parse.GetValue(rerequest) ? FacebookLoginAuthType.Rerequest : FacebookLoginAuthType.None,
                 ConfigId = call.Parse.GetValue(configId),
             };
             var login = graph.Login.Build(request);

@@ -52,6 +52,18 @@ public sealed class StoredTokenEntity
     /// <summary>For a page token: the user whose token it was obtained with.</summary>
     public string? OwnerUserId { get; set; }
 
+    /// <summary>Whether only the person can renew the token (see <see cref="StoredToken.RenewalNeedsPerson"/>).</summary>
+    public bool RenewalNeedsPerson { get; set; }
+
+    /// <summary>The expiry the person was last told about (UTC), if any.</summary>
+    public DateTimeOffset? ExpiryNoticeSentFor { get; set; }
+
+    /// <summary>The end of the data-access window the person was last told about (UTC), if any.</summary>
+    public DateTimeOffset? DataAccessNoticeSentFor { get; set; }
+
+    /// <summary>The missing permissions the person was last told about, separated by spaces.</summary>
+    public string MissingPermissionsNoticed { get; set; } = "";
+
     /// <summary>The compare-and-set version, the optimistic concurrency token: 1 for a new row, one more on every write.</summary>
     public long Version { get; set; }
 }

@@ -216,6 +216,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
                     .SetProperty(e => e.UpdatedAt, row.UpdatedAt)
                     .SetProperty(e => e.MachineId, row.MachineId)
                     .SetProperty(e => e.OwnerUserId, row.OwnerUserId)
+                    .SetProperty(e => e.RenewalNeedsPerson, row.RenewalNeedsPerson)
+                    .SetProperty(e => e.ExpiryNoticeSentFor, row.ExpiryNoticeSentFor)
+                    .SetProperty(e => e.DataAccessNoticeSentFor, row.DataAccessNoticeSentFor)
+                    .SetProperty(e => e.MissingPermissionsNoticed, row.MissingPermissionsNoticed)
                     .SetProperty(e => e.Version, e => e.Version + 1);
             },
             cancellationToken);
@@ -227,7 +231,9 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         {
             Key = row.Key, Kind = row.Kind, SubjectId = row.SubjectId, AppId = row.AppId, Value = row.Value, ExpiresAt = row.ExpiresAt,
             DataAccessExpiresAt = row.DataAccessExpiresAt, Scopes = row.Scopes, Status = row.Status, InvalidReason = row.InvalidReason,
-            IssuedAt = row.IssuedAt, UpdatedAt = row.UpdatedAt, MachineId = row.MachineId, OwnerUserId = row.OwnerUserId, Version = 1,
+            IssuedAt = row.IssuedAt, UpdatedAt = row.UpdatedAt, MachineId = row.MachineId, OwnerUserId = row.OwnerUserId,
+            RenewalNeedsPerson = row.RenewalNeedsPerson, ExpiryNoticeSentFor = row.ExpiryNoticeSentFor,
+            DataAccessNoticeSentFor = row.DataAccessNoticeSentFor, MissingPermissionsNoticed = row.MissingPermissionsNoticed, Version = 1,
         });
         try
         {
@@ -274,6 +280,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         UpdatedAt = token.UpdatedAt.ToUniversalTime(),
         MachineId = token.MachineId,
         OwnerUserId = token.OwnerUserId,
+        RenewalNeedsPerson = token.RenewalNeedsPerson,
+        ExpiryNoticeSentFor = token.ExpiryNoticeSentFor?.ToUniversalTime(),
+        DataAccessNoticeSentFor = token.DataAccessNoticeSentFor?.ToUniversalTime(),
+        MissingPermissionsNoticed = string.Join(' ', token.MissingPermissionsNoticed),
     };
 
     private static StoredToken ToToken(StoredTokenEntity row) => new()
@@ -289,6 +299,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         UpdatedAt = row.UpdatedAt,
         MachineId = row.MachineId,
         OwnerUserId = row.OwnerUserId,
+        RenewalNeedsPerson = row.RenewalNeedsPerson,
+        ExpiryNoticeSentFor = row.ExpiryNoticeSentFor,
+        DataAccessNoticeSentFor = row.DataAccessNoticeSentFor,
+        MissingPermissionsNoticed = row.MissingPermissionsNoticed.Length == 0 ? [] : row.MissingPermissionsNoticed.Split(' ', StringSplitOptions.RemoveEmptyEntries),
         Version = row.Version,
     };
 

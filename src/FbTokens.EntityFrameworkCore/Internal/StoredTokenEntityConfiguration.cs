@@ -16,6 +16,7 @@ internal sealed class StoredTokenEntityConfiguration(string tableName, string? s
         builder.Property(e => e.Scopes).IsRequired();
         builder.Property(e => e.MachineId).HasMaxLength(256);
         builder.Property(e => e.OwnerUserId).HasMaxLength(TokenKey.MaxIdLength);
+        builder.Property(e => e.MissingPermissionsNoticed).IsRequired();
         builder.Property(e => e.Version).IsConcurrencyToken();
         builder.HasIndex(e => new { e.Kind, e.Key });
     }

@@ -16,11 +16,17 @@ internal sealed record RedisTokenDocument(
     DateTimeOffset IssuedAt,
     DateTimeOffset UpdatedAt,
     string? MachineId,
-    string? OwnerUserId)
+    string? OwnerUserId,
+    bool RenewalNeedsPerson = false,
+    DateTimeOffset? ExpiryNoticeSentFor = null,
+    DateTimeOffset? DataAccessNoticeSentFor = null,
+    IReadOnlyList<string>? MissingPermissionsNoticed = null)
 {
     public static RedisTokenDocument From(StoredToken token) => new(
         token.Key.Kind, token.Key.SubjectId, token.Key.AppId, token.Value, token.ExpiresAt, token.DataAccessExpiresAt,
-        token.Scopes, token.Status, token.InvalidReason, token.IssuedAt, token.UpdatedAt, token.MachineId, token.OwnerUserId);
+        token.Scopes, token.Status, token.InvalidReason, token.IssuedAt, token.UpdatedAt, token.MachineId, token.OwnerUserId,
+        token.RenewalNeedsPerson, token.ExpiryNoticeSentFor, token.DataAccessNoticeSentFor,
+        token.MissingPermissionsNoticed.Count == 0 ? null : token.MissingPermissionsNoticed);
 
     public StoredToken ToStoredToken(long version) => new()
     {
@@ -35,6 +41,10 @@ internal sealed record RedisTokenDocument(
         UpdatedAt = UpdatedAt,
         MachineId = MachineId,
         OwnerUserId = OwnerUserId,
+        RenewalNeedsPerson = RenewalNeedsPerson,
+        ExpiryNoticeSentFor = ExpiryNoticeSentFor,
+        DataAccessNoticeSentFor = DataAccessNoticeSentFor,
+        MissingPermissionsNoticed = MissingPermissionsNoticed ?? [],
         Version = version,
     };
 }

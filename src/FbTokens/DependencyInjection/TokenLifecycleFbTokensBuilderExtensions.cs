@@ -89,6 +89,8 @@ public static class TokenLifecycleFbTokensBuilderExtensions
         services.TryAddSingleton<LifecycleStopping>();
         services.TryAddSingleton<RefreshRetrySchedule>();
         services.TryAddSingleton<TokenInvalidator>();
+        services.TryAddSingleton<PersonNotices>();
+        services.TryAddSingleton<TokenStatusReporter>();
         services.TryAddSingleton<AppTokenProvider>();
         services.TryAddSingleton<TokenRenewal>();
         services.TryAddSingleton<TokenRefresher>();

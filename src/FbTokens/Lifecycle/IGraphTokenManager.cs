@@ -45,14 +45,17 @@ public interface IGraphTokenManager
     ValueTask<StoredToken> GetTokenAsync(TokenKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a page token is fetched again with its
-    /// owner's user token. Callers that ask at the same time share one Graph call.
+    /// Replaces the token now, whatever its expiry: a user token is re-exchanged, a 60-day system-user token renewed
+    /// (<c>set_token_expires_in_60_days</c>; a non-expiring one is returned as it is), a page token is fetched again with its
+    /// owner's user token. Callers that ask at the same time share one Graph call. A renewal counts only when the expiry
+    /// moves forward: when Graph returns no later expiry, the stored token is kept, marked
+    /// <see cref="StoredToken.RenewalNeedsPerson"/> and returned (no "refreshed" notice), and the manager stops trying.
     /// </summary>
     /// <param name="key">The token to refresh (user or page).</param>
     /// <param name="cancellationToken">Cancels this caller's wait.</param>
     /// <returns>The stored fresh token.</returns>
     /// <exception cref="ReauthenticationRequiredException">No usable token is stored, or Graph rejected it.</exception>
-    /// <exception cref="NotSupportedException">The key is an app or system-user token, which cannot be refreshed.</exception>
+    /// <exception cref="NotSupportedException">The key is an app token, which is rebuilt rather than refreshed.</exception>
     Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -66,4 +69,15 @@ public interface IGraphTokenManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>True when the token was valid and is now marked invalid.</returns>
     Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reports the truth about a stored token, from the store and the manager's rules (no Graph call): kind, expiry,
+    /// data-access expiry, who renews it (the server, the person, or nobody because it does not expire), what happens next
+    /// and when, and the deadline by which the person must log in again when that is theirs to do.
+    /// </summary>
+    /// <param name="key">The token's key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The status; null when no token is stored under <paramref name="key"/> (an app key always has one).</returns>
+    /// <exception cref="ArgumentException">The key names another app.</exception>
+    Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default);
 }

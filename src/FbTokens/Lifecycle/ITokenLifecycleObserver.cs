@@ -15,23 +15,32 @@ public interface ITokenLifecycleObserver
     /// <returns>A task that completes when the observer is done.</returns>
     ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    /// <summary>A token was replaced by a fresh one.</summary>
+    /// <summary>A token was renewed: its stored expiry moved later (an exchange that returns no later expiry is not a
+    /// renewal and raises nothing here; see <see cref="StoredToken.RenewalNeedsPerson"/>).</summary>
     /// <param name="notification">Which token, and its old and new expiry.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
     ValueTask OnTokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    /// <summary>A token that could not be refreshed will expire soon (raised by each sweep while inside
-    /// <see cref="TokenManagerOptions.ExpiringNoticeBefore"/>).</summary>
-    /// <param name="notification">Which token and when it expires.</param>
+    /// <summary>A token the manager cannot renew will expire soon: the person must log in again before it does. Raised by
+    /// the sweep once per token and expiry, <see cref="TokenManagerOptions.ExpiringNoticeBefore"/> ahead, across restarts
+    /// and instances.</summary>
+    /// <param name="notification">Which token, whose, the deadline and the login to send the person through.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
     ValueTask OnTokenExpiringAsync(TokenExpiringNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    /// <summary>The person's 90-day data-access window ends soon (raised by each sweep while inside
-    /// <see cref="TokenManagerOptions.DataAccessNoticeBefore"/>); a new login renews it.</summary>
-    /// <param name="notification">Which token, whose, and when data access ends.</param>
+    /// <summary>The person's 90-day data-access window ends soon; a new login with <c>auth_type=reauthorize</c> renews it.
+    /// Raised by the sweep once per user and window, <see cref="TokenManagerOptions.DataAccessNoticeBefore"/> ahead.</summary>
+    /// <param name="notification">Which token, whose, the deadline and the login to send the person through.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
     ValueTask OnDataAccessExpiringAsync(DataAccessExpiringNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>A user token lacks permissions of <see cref="TokenManagerOptions.RequiredPermissions"/>. Raised once per user
+    /// and missing set, when the token is saved or swept.</summary>
+    /// <param name="notification">Which token, whose, what is missing and the login that asks for it again.</param>
+    /// <param name="cancellationToken">Signalled when the host stops.</param>
+    /// <returns>A task that completes when the observer is done.</returns>
+    ValueTask OnPermissionsMissingAsync(PermissionsMissingNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -34,9 +34,10 @@ public sealed class TokenManagerOptions
 
     /// <summary>
     /// How long before expiry the sweep raises <see cref="ITokenLifecycleObserver.OnTokenExpiringAsync"/> for a token it
-    /// could not refresh (system-user tokens, refresh failures). Default 3 days.
+    /// cannot renew (a long-lived user token whose re-exchange did not move its expiry, a failed refresh): the person's
+    /// lead time to log in again. Default 7 days.
     /// </summary>
-    public TimeSpan ExpiringNoticeBefore { get; set; } = TimeSpan.FromDays(3);
+    public TimeSpan ExpiringNoticeBefore { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long before the 90-day data-access window ends the sweep raises <see cref="ITokenLifecycleObserver.OnDataAccessExpiringAsync"/>. Default 14 days.</summary>
     public TimeSpan DataAccessNoticeBefore { get; set; } = TimeSpan.FromDays(14);
@@ -52,6 +53,13 @@ public sealed class TokenManagerOptions
 
     /// <summary>How many times a sweep resends batch operations Graph did not complete (<c>null</c> entries). Default 2.</summary>
     public int SweepRetryAttempts { get; set; } = 2;
+
+    /// <summary>
+    /// The permissions the host needs, e.g. <c>pages_show_list</c>. When a user token's granted scopes lack one, the
+    /// observer hears it once per user and missing set (<see cref="ITokenLifecycleObserver.OnPermissionsMissingAsync"/>).
+    /// Bind as <c>FbTokens:TokenManager:RequiredPermissions:0</c>, <c>…:1</c>, …. Empty by default.
+    /// </summary>
+    public IList<string> RequiredPermissions { get; set; } = [];
 
     /// <summary>How the app access token is obtained. Default <see cref="AppTokenSource.AppIdAndSecret"/>.</summary>
     public AppTokenSource AppTokenSource { get; set; } = AppTokenSource.AppIdAndSecret;

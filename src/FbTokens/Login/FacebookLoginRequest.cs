@@ -10,8 +10,12 @@ public sealed record FacebookLoginRequest(Uri RedirectUri)
     /// <summary>The permissions to ask for, e.g. <c>email</c>, <c>pages_show_list</c>; sent comma-separated. Empty by default (Facebook then grants <c>public_profile</c>).</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
-    /// <summary>Whether to ask again for permissions the person declined before (<c>auth_type=rerequest</c>).</summary>
-    public bool Rerequest { get; init; }
+    /// <summary>
+    /// What else to ask of the dialog: <see cref="FacebookLoginAuthType.Rerequest"/> to ask again for declined permissions,
+    /// <see cref="FacebookLoginAuthType.Reauthorize"/> to renew an ending data-access window. Default
+    /// <see cref="FacebookLoginAuthType.None"/>.
+    /// </summary>
+    public FacebookLoginAuthType AuthType { get; init; }
 
     /// <summary>The configuration id of Facebook Login for Business (<c>config_id</c>); it replaces <see cref="Scopes"/> on Facebook's side. Null by default.</summary>
     public string? ConfigId { get; init; }

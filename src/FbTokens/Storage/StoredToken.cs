@@ -45,6 +45,25 @@ public sealed record StoredToken
     /// <summary>For a page token: the app-scoped user whose token it was obtained with, so it can be fetched again.</summary>
     public string? OwnerUserId { get; init; }
 
+    /// <summary>
+    /// True once a server-side renewal (a re-exchange) returned no later expiry: only the person can renew this token, by
+    /// logging in again. The manager then stops trying (no retry loop), keeps handing out the token until it expires, and
+    /// tells the person ahead of <see cref="ExpiresAt"/>. A new token for the key clears it.
+    /// </summary>
+    public bool RenewalNeedsPerson { get; init; }
+
+    /// <summary>The expiry the person was last told about (<see cref="ITokenLifecycleObserver.OnTokenExpiringAsync"/>), so that
+    /// the notice is sent once per expiry, across restarts and instances; null when none was sent.</summary>
+    public DateTimeOffset? ExpiryNoticeSentFor { get; init; }
+
+    /// <summary>The end of the data-access window the person was last told about
+    /// (<see cref="ITokenLifecycleObserver.OnDataAccessExpiringAsync"/>); null when none was sent.</summary>
+    public DateTimeOffset? DataAccessNoticeSentFor { get; init; }
+
+    /// <summary>The missing permissions the person was last told about
+    /// (<see cref="ITokenLifecycleObserver.OnPermissionsMissingAsync"/>), sorted; empty when none.</summary>
+    public IReadOnlyList<string> MissingPermissionsNoticed { get; init; } = [];
+
     /// <summary>The store's version of this record, for compare-and-set (see <see cref="ITokenStore.SetAsync"/>).</summary>
     public long Version { get; init; }
 
@@ -66,6 +85,10 @@ public sealed record StoredToken
             .Append(", UpdatedAt = ").Append(UpdatedAt)
             .Append(", MachineId = ").Append(MachineId)
             .Append(", OwnerUserId = ").Append(OwnerUserId)
+            .Append(", RenewalNeedsPerson = ").Append(RenewalNeedsPerson)
+            .Append(", ExpiryNoticeSentFor = ").Append(ExpiryNoticeSentFor)
+            .Append(", DataAccessNoticeSentFor = ").Append(DataAccessNoticeSentFor)
+            .Append(", MissingPermissionsNoticed = [").AppendJoin(", ", MissingPermissionsNoticed).Append(']')
             .Append(", Version = ").Append(Version);
         return true;
     }

@@ -120,6 +120,10 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
             InvalidReason = TokenErrorReason.PasswordChanged,
             MachineId = "machine-1",
             OwnerUserId = "1001",
+            RenewalNeedsPerson = true,
+            ExpiryNoticeSentFor = Expiry,
+            DataAccessNoticeSentFor = DataAccessExpiry,
+            MissingPermissionsNoticed = ["ads_read", "pages_manage_posts"],
         };
 
         var stored = await store.SetAsync(token with { Version = 42 }, expectedVersion: null);
@@ -138,6 +142,10 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Issued, read.UpdatedAt);
         Assert.Equal("machine-1", read.MachineId);
         Assert.Equal("1001", read.OwnerUserId);
+        Assert.True(read.RenewalNeedsPerson);
+        Assert.Equal(Expiry, read.ExpiryNoticeSentFor);
+        Assert.Equal(DataAccessExpiry, read.DataAccessNoticeSentFor);
+        Assert.Equal(["ads_read", "pages_manage_posts"], read.MissingPermissionsNoticed);
         Assert.Equal(1, read.Version);
     }
 
@@ -156,6 +164,10 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.Null(read.DataAccessExpiresAt);
         Assert.Null(read.InvalidReason);
         Assert.Equal(TokenStatus.Valid, read.Status);
+        Assert.False(read.RenewalNeedsPerson);
+        Assert.Null(read.ExpiryNoticeSentFor);
+        Assert.Null(read.DataAccessNoticeSentFor);
+        Assert.Empty(read.MissingPermissionsNoticed);
     }
 
     [SkippableFact]

@@ -23,6 +23,10 @@ public sealed class SchemaTests
             "UpdatedAt" timestamp with time zone NOT NULL,
             "MachineId" character varying(256),
             "OwnerUserId" character varying(128),
+            "RenewalNeedsPerson" boolean NOT NULL,
+            "ExpiryNoticeSentFor" timestamp with time zone,
+            "DataAccessNoticeSentFor" timestamp with time zone,
+            "MissingPermissionsNoticed" text NOT NULL,
             "Version" bigint NOT NULL,
             CONSTRAINT "PK_FbTokens" PRIMARY KEY ("Key")
         );

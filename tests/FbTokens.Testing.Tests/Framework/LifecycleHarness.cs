@@ -15,7 +15,7 @@ internal sealed class LifecycleHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public LifecycleHarness(ITokenStore? store = null, GraphTokenEmulatorOptions? emulatorOptions = null)
+    public LifecycleHarness(ITokenStore? store = null, GraphTokenEmulatorOptions? emulatorOptions = null, Action<IFbTokensBuilder>? build = null)
     {
         Emulator = new GraphTokenEmulator(Time, emulatorOptions);
         var services = new ServiceCollection();
@@ -26,7 +26,7 @@ internal sealed class LifecycleHarness : IAsyncDisposable
             services.AddSingleton(store);
         }
 
-        services.AddFbTokens(o =>
+        var builder = services.AddFbTokens(o =>
             {
                 o.Resilience.BaseDelay = TimeSpan.Zero;
                 o.Resilience.UseJitter = false;
@@ -34,6 +34,7 @@ internal sealed class LifecycleHarness : IAsyncDisposable
             .UseGraphTokenEmulator(Emulator)
             .AddTokenValidationSweep()
             .AddTokenLifecycleObserver<RecordingObserver>();
+        build?.Invoke(builder);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -46,6 +47,8 @@ internal sealed class LifecycleHarness : IAsyncDisposable
     public ITokenStore Store => _services.GetRequiredService<ITokenStore>();
 
     public TokenSweeper Sweeper => _services.GetRequiredService<TokenSweeper>();
+
+    public IEnumerable<ITokenLifecycleObserver> Observers => _services.GetServices<ITokenLifecycleObserver>();
 
     public RecordingObserver Observer => _services.GetServices<ITokenLifecycleObserver>().OfType<RecordingObserver>().Single();
 

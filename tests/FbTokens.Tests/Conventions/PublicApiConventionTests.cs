@@ -199,6 +199,7 @@ public sealed class PublicApiConventionTests
             typeof(ClientCodeResponse), typeof(DebugTokenResponse), typeof(GranularScope), typeof(DebugTokenError),
             typeof(GraphError), typeof(GraphUsage), typeof(AppUsage), typeof(BusinessUseCaseUsage), typeof(AdAccountUsage),
             typeof(ReauthenticationRequiredNotice), typeof(TokenRefreshedNotice), typeof(TokenExpiringNotice), typeof(DataAccessExpiringNotice),
+            typeof(PermissionsMissingNotice), typeof(TokenLifecycleStatus),
         };
 
         foreach (var type in records)

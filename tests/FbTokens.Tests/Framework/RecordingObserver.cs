@@ -13,6 +13,14 @@ internal sealed class RecordingObserver : ITokenLifecycleObserver
 
     public ConcurrentQueue<DataAccessExpiringNotice> DataAccess { get; } = new();
 
+    public ConcurrentQueue<PermissionsMissingNotice> PermissionsMissing { get; } = new();
+
+    public ValueTask OnPermissionsMissingAsync(PermissionsMissingNotice notification, CancellationToken cancellationToken)
+    {
+        PermissionsMissing.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken)
     {
         Reauthentication.Enqueue(notification);

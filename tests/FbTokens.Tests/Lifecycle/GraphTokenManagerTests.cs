@@ -428,7 +428,7 @@ public sealed class GraphTokenManagerTests
 
         Assert.Equal("EAABnewpagetoken-0123456789", page.Value);
         Assert.Equal("1001", page.OwnerUserId);
-        await Assert.ThrowsAsync<NotSupportedException>(() => host.PublicManager.RefreshAsync(TokenKey.ForSystemUser("5")));
+        await Assert.ThrowsAsync<NotSupportedException>(() => host.PublicManager.RefreshAsync(TokenKey.ForApp(LifecycleHost.AppId)));
     }
 
     [Fact]

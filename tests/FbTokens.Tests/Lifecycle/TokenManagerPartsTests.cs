@@ -151,5 +151,8 @@ public sealed class TokenManagerPartsTests
 
         public Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
             inner.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
+
+        public Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default) =>
+            inner.GetStatusAsync(key, cancellationToken);
     }
 }

@@ -101,7 +101,12 @@ public sealed class TokenSweeperTests(ITestOutputHelper output)
         var api = new MockHttpMessageHandler();
         api.Fallback.Respond(req => graph.SendAsyncPublic(req));
         await using var host = new LifecycleHost(build: b => b.AddTokenValidationSweep(), graph: api);
-        var exchange = api.When(HttpMethod.Post, LifecycleHost.Exchange).Respond("application/json", LifecyclePayloads.LongLived("EAABrefreshedbysweep0123456789"));
+        var exchange = api.When(HttpMethod.Post, LifecycleHost.Exchange).WithFormData("fb_exchange_token", "EAABduetoken0123456789-1")
+            .Respond("application/json", LifecyclePayloads.LongLived("EAABrefreshedbysweep0123456789"));
+
+        // The 60-day system-user token's server-side renewal fails this time: its admin hears it expires.
+        var systemRenewal = api.When(HttpMethod.Post, LifecycleHost.Exchange).WithFormData("set_token_expires_in_60_days", "true")
+            .Respond(System.Net.HttpStatusCode.InternalServerError, "application/json", LifecyclePayloads.Error(2, transient: true));
         await host.SeedUserAsync("1", "EAABduetoken0123456789-1", TimeSpan.FromDays(5));
         await host.Store.SetAsync(new StoredToken { Key = TokenKey.ForSystemUser("2"), Value = "EAABsystemtoken0123456789-2", ExpiresAt = host.Now + TimeSpan.FromDays(2) }, null);
 
@@ -109,6 +114,7 @@ public sealed class TokenSweeperTests(ITestOutputHelper output)
 
         Assert.Equal(1, result.Refreshed);
         Assert.Equal(1, api.GetMatchCount(exchange));
+        Assert.Equal(1, api.GetMatchCount(systemRenewal));
         Assert.Equal("EAABrefreshedbysweep0123456789", (await host.Store.GetAsync(TokenKey.ForUser("1")))!.Value);
         Assert.Equal(TokenKey.ForUser("1"), Assert.Single(host.Observer.Refreshed).Key);
         Assert.Equal(TokenKey.ForSystemUser("2"), Assert.Single(host.Observer.Expiring).Key);

@@ -108,9 +108,19 @@ public sealed partial class FacebookLoginUrlBuilderTests : IDisposable
     [Fact]
     public void Rerequest_adds_auth_type()
     {
-        var result = _login.Build(new FacebookLoginRequest(Callback) { Scopes = ["email"], Rerequest = true });
+        var result = _login.Build(new FacebookLoginRequest(Callback) { Scopes = ["email"], AuthType = FacebookLoginAuthType.Rerequest });
 
         Assert.Equal("rerequest", Query(result.Url)["auth_type"]);
+    }
+
+    [Fact]
+    public void Reauthorize_adds_auth_type_and_none_adds_nothing()
+    {
+        var reauthorize = _login.Build(new FacebookLoginRequest(Callback) { AuthType = FacebookLoginAuthType.Reauthorize });
+        var plain = _login.Build(new FacebookLoginRequest(Callback));
+
+        Assert.Equal("reauthorize", Query(reauthorize.Url)["auth_type"]);
+        Assert.False(Query(plain.Url).ContainsKey("auth_type"));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class ConfigurationBindingTests
         { "SweepBatchSize", "51" },
         { "SweepRetryAttempts", "11" },
         { "AppTokenSource", "7" },
+        { "RequiredPermissions:0", "pages show list" },
     };
 
     /// <summary>A bad value for every rule of the client's validator, by the key under the FbTokens section.</summary>
@@ -72,6 +73,8 @@ public sealed class ConfigurationBindingTests
         { "DialogBaseAddress", "/relative" },
         { "DialogBaseAddress", "http://www.facebook.com/" },
         { "StateLifetime", "2.00:00:00" },
+        { "RedirectUri", "http://example.com/signin-facebook" },
+        { "RedirectUri", "/signin-facebook" },
     };
 
     [Fact]
@@ -90,7 +93,10 @@ public sealed class ConfigurationBindingTests
             ["FbTokens:TokenManager:SweepBatchSize"] = "20",
             ["FbTokens:TokenManager:SweepRetryAttempts"] = "4",
             ["FbTokens:TokenManager:AppTokenSource"] = "ClientCredentials",
+            ["FbTokens:TokenManager:RequiredPermissions:0"] = "pages_show_list",
+            ["FbTokens:TokenManager:RequiredPermissions:1"] = "email",
             ["FbTokens:Login:DialogBaseAddress"] = "http://127.0.0.1:5001/",
+            ["FbTokens:Login:RedirectUri"] = "https://example.com/signin-facebook",
             ["FbTokens:Login:StateLifetime"] = "00:05:00",
         });
         var services = new ServiceCollection();
@@ -111,10 +117,12 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(20, manager.SweepBatchSize);
         Assert.Equal(4, manager.SweepRetryAttempts);
         Assert.Equal(AppTokenSource.ClientCredentials, manager.AppTokenSource);
+        Assert.Equal(["pages_show_list", "email"], manager.RequiredPermissions);
 
         var login = provider.GetRequiredService<IOptions<FacebookLoginOptions>>().Value;
         Assert.Equal(new Uri("http://127.0.0.1:5001/"), login.DialogBaseAddress);
         Assert.Equal(TimeSpan.FromMinutes(5), login.StateLifetime);
+        Assert.Equal(new Uri("https://example.com/signin-facebook"), login.RedirectUri);
     }
 
     [Fact]

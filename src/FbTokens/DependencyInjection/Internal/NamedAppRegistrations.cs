@@ -34,6 +34,18 @@ internal static class NamedAppRegistrations
             sp.GetRequiredKeyedService<LifecycleStopping>(key),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TokenInvalidator>>()));
+        services.TryAddKeyedSingleton(app, static (sp, key) => new PersonNotices(
+            Store(sp, key),
+            sp.GetRequiredKeyedService<TokenLifecycleNotifier>(key),
+            sp.GetRequiredKeyedService<LifecycleStopping>(key),
+            ManagerOptions(sp, key),
+            FbTokensApps.OptionsOf<FacebookLoginOptions>(sp, (string)key!),
+            sp.GetRequiredService<ILogger<PersonNotices>>()));
+        services.TryAddKeyedSingleton(app, static (sp, key) => new TokenStatusReporter(
+            Store(sp, key),
+            sp.GetRequiredKeyedService<PersonNotices>(key),
+            ManagerOptions(sp, key),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton(app, static (sp, key) => new AppTokenProvider(
             LifecycleClient(sp, key),
             FbOptions(sp, key),
@@ -67,6 +79,7 @@ internal static class NamedAppRegistrations
             Store(sp, key),
             sp.GetRequiredKeyedService<TokenReader>(key),
             sp.GetRequiredKeyedService<RefreshRetrySchedule>(key),
+            sp.GetRequiredKeyedService<PersonNotices>(key),
             FbOptions(sp, key),
             ManagerOptions(sp, key),
             sp.GetRequiredService<TimeProvider>(),
@@ -82,6 +95,7 @@ internal static class NamedAppRegistrations
             sp.GetRequiredKeyedService<TokenReader>(key),
             sp.GetRequiredKeyedService<TokenRefresher>(key),
             sp.GetRequiredKeyedService<TokenInvalidator>(key),
+            sp.GetRequiredKeyedService<TokenStatusReporter>(key),
             FbOptions(sp, key)));
     }
 
@@ -97,7 +111,7 @@ internal static class NamedAppRegistrations
             Store(sp, key),
             sp.GetRequiredKeyedService<TokenRefresher>(key),
             sp.GetRequiredKeyedService<TokenInvalidator>(key),
-            sp.GetRequiredKeyedService<TokenLifecycleNotifier>(key),
+            sp.GetRequiredKeyedService<PersonNotices>(key),
             sp.GetRequiredKeyedService<GraphBatchDebugClient>(key),
             ManagerOptions(sp, key),
             FbOptions(sp, key),

@@ -33,6 +33,11 @@ internal static class GraphTelemetry
     /// <summary>Duration of whole operations, retries included.</summary>
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("fbtokens.operation.duration", "s", "Duration of Graph token operations, retries included.");
 
+    /// <summary>Server-side renewals the manager tried, by token kind and outcome (<c>extended</c>: the stored expiry moved;
+    /// <c>not_extended</c>: Graph returned no later expiry, so only the person can renew the token).</summary>
+    public static readonly Counter<long> Renewals = Meter.CreateCounter<long>("fbtokens.token.renewals", "{renewal}", "Server-side token renewals, by kind and whether the expiry moved.");
+
+    public const string TokenKindTag = "fbtokens.token.kind";
     public const string OperationTag = "fbtokens.operation";
     public const string OutcomeTag = "fbtokens.outcome";
     public const string AttemptTag = "fbtokens.attempt";

@@ -13,15 +13,17 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     private readonly TokenReader _reader;
     private readonly TokenRefresher _refresher;
     private readonly TokenInvalidator _invalidator;
+    private readonly TokenStatusReporter _status;
     private readonly string _appId;
     private readonly string? _keyAppId;
 
-    public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, IOptions<FbTokensOptions> fbOptions)
+    public GraphTokenManager(TokenRegistrar registrar, TokenReader reader, TokenRefresher refresher, TokenInvalidator invalidator, TokenStatusReporter status, IOptions<FbTokensOptions> fbOptions)
     {
         _registrar = registrar;
         _reader = reader;
         _refresher = refresher;
         _invalidator = invalidator;
+        _status = status;
         _appId = fbOptions.Value.AppId;
         _keyAppId = fbOptions.Value.TokenKeyAppId;
     }
@@ -38,9 +40,9 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
         key = LifecycleRules.Scope(key, _appId, _keyAppId);
-        if (key.Kind is TokenKind.App or TokenKind.SystemUser)
+        if (key.Kind is TokenKind.App)
         {
-            throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed: app tokens are rebuilt, system-user tokens are issued in Business Manager.");
+            throw new NotSupportedException("App tokens cannot be refreshed: they are rebuilt or fetched again when rejected.");
         }
 
         return _refresher.RefreshAsync(key, cancellationToken);
@@ -50,5 +52,11 @@ internal sealed class GraphTokenManager : IGraphTokenManager
     {
         key = LifecycleRules.Scope(key, _appId, _keyAppId);
         return _invalidator.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
+    }
+
+    public Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default)
+    {
+        key = LifecycleRules.Scope(key, _appId, _keyAppId);
+        return _status.GetStatusAsync(key, cancellationToken);
     }
 }

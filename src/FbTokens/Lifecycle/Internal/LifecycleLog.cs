@@ -52,4 +52,25 @@ internal static partial class LifecycleLog
 
     [LoggerMessage(2034, LogLevel.Warning, "The sweep could not handle {TokenKey}.")]
     public static partial void SweepTokenFailed(ILogger logger, TokenKey tokenKey, Exception exception);
+
+    [LoggerMessage(2120, LogLevel.Warning, "Renewing {TokenKey} returned no later expiry than {ExpiresAt}: only the person can renew it (a new login). Recorded; not tried again.")]
+    public static partial void RenewalNotExtended(ILogger logger, TokenKey tokenKey, DateTimeOffset? expiresAt);
+
+    [LoggerMessage(2121, LogLevel.Information, "Told the person of {TokenKey}: {Notice}, deadline {Deadline}.")]
+    public static partial void PersonNotified(ILogger logger, TokenKey tokenKey, string notice, DateTimeOffset deadline);
+
+    [LoggerMessage(2122, LogLevel.Debug, "Another writer stored {TokenKey} while its notices were recorded; theirs stands, the next sweep looks again.")]
+    public static partial void NoticeLostRace(ILogger logger, TokenKey tokenKey);
+
+    [LoggerMessage(2123, LogLevel.Information, "{TokenKey} lacks {Count} required permission(s); told the person.")]
+    public static partial void PermissionsMissing(ILogger logger, TokenKey tokenKey, int count);
+
+    [LoggerMessage(2124, LogLevel.Debug, "FbTokens:Login:RedirectUri is not configured: the notice carries the auth type and scopes, not a login request.")]
+    public static partial void NoRedirectUri(ILogger logger);
+
+    [LoggerMessage(2125, LogLevel.Information, "{TokenKey} was replaced by a new login; fetching the page tokens it had again.")]
+    public static partial void ReturningUserPages(ILogger logger, TokenKey tokenKey);
+
+    [LoggerMessage(2126, LogLevel.Warning, "Fetching the page tokens of {TokenKey} again after a new login failed; the stored ones are kept.")]
+    public static partial void ReturningUserPagesFailed(ILogger logger, TokenKey tokenKey, Exception exception);
 }

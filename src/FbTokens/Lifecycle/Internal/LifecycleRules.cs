@@ -41,10 +41,17 @@ internal static class LifecycleRules
     public static bool Owns(TokenKey key, string appId, string? keyAppId) =>
         key.AppId == keyAppId || key.AppId == appId;
 
-    /// <summary>Whether the manager can renew <paramref name="token"/>: a user token, or a page token whose owner is
-    /// known, that has an expiry.</summary>
+    /// <summary>Whether the manager can try to renew <paramref name="token"/>: a user token, a 60-day system-user token, or a
+    /// page token whose owner is known, that has an expiry, unless a renewal already showed that only the person can renew it
+    /// (<see cref="StoredToken.RenewalNeedsPerson"/>).</summary>
     public static bool IsRefreshable(StoredToken token) =>
-        token.ExpiresAt is not null && (token.Key.Kind == TokenKind.User || (token.Key.Kind == TokenKind.Page && token.OwnerUserId is not null));
+        token.ExpiresAt is not null
+        && !token.RenewalNeedsPerson
+        && (token.Key.Kind is TokenKind.User or TokenKind.SystemUser || (token.Key.Kind == TokenKind.Page && token.OwnerUserId is not null));
+
+    /// <summary>Whether a renewal moved the expiry forward: the new token never expires, or expires later than the old.</summary>
+    public static bool ExpiryMoved(DateTimeOffset? previous, DateTimeOffset? renewed) =>
+        renewed is null || (previous is { } before && renewed > before);
 
     /// <summary>The person a notice about <paramref name="key"/> is for: the user, or the owner of a page token.</summary>
     public static string? UserIdOf(TokenKey key, StoredToken? token) =>

@@ -26,6 +26,9 @@ internal sealed class TokenLifecycleNotifier
     public Task DataAccessExpiringAsync(DataAccessExpiringNotice notification, CancellationToken cancellationToken) =>
         InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnDataAccessExpiringAsync(n, ct), nameof(DataAccessExpiringNotice), cancellationToken);
 
+    public Task PermissionsMissingAsync(PermissionsMissingNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnPermissionsMissingAsync(n, ct), nameof(PermissionsMissingNotice), cancellationToken);
+
     private async Task InvokeAsync<T>(T notification, TokenKey key, Func<ITokenLifecycleObserver, T, CancellationToken, ValueTask> call, string name, CancellationToken cancellationToken)
     {
         foreach (var observer in _observers)

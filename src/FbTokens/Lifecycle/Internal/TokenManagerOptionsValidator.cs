@@ -67,6 +67,23 @@ internal sealed class TokenManagerOptionsValidator(IEnumerable<OptionsConfigurat
             failures.Add(prefix + "SweepRetryAttempts must be between 0 and 10.");
         }
 
+        if (options.RequiredPermissions is null)
+        {
+            failures.Add(prefix + "RequiredPermissions must not be null (leave it empty to require nothing).");
+        }
+        else
+        {
+            for (var i = 0; i < options.RequiredPermissions.Count; i++)
+            {
+                var permission = options.RequiredPermissions[i];
+                if (string.IsNullOrWhiteSpace(permission) || permission.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ','))
+                {
+                    failures.Add(prefix + "RequiredPermissions:" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        + " must be a permission name such as pages_show_list (no white space, comma or control character).");
+                }
+            }
+        }
+
         if (!Enum.IsDefined(options.AppTokenSource))
         {
             failures.Add(prefix + "AppTokenSource is not a known value.");

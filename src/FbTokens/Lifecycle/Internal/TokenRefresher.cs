@@ -129,7 +129,7 @@ internal sealed class TokenRefresher
             var latest = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
             var now = Now;
             if (latest is not null && latest.IsUsableAt(now)
-                && (observedVersion is { } seen ? latest.Version != seen : !force && !RefreshSchedule.IsDue(latest, now, _options)))
+                && (observedVersion is { } seen ? latest.Version != seen : !force && (!LifecycleRules.IsRefreshable(latest) || !RefreshSchedule.IsDue(latest, now, _options))))
             {
                 return latest;
             }
@@ -157,7 +157,7 @@ internal sealed class TokenRefresher
         var now = Now;
 
         // Double check: a flight that finished just before this one may already have done the work.
-        if (!force && !RefreshSchedule.IsDue(current, now, _options))
+        if (!force && (!LifecycleRules.IsRefreshable(current) || !RefreshSchedule.IsDue(current, now, _options)))
         {
             return current;
         }
@@ -167,12 +167,19 @@ internal sealed class TokenRefresher
             return current;
         }
 
+        if (key.Kind == TokenKind.SystemUser && current.ExpiresAt is null)
+        {
+            // A non-expiring system-user token needs no renewal.
+            return current;
+        }
+
         StoredToken fresh;
         try
         {
             fresh = key.Kind switch
             {
                 TokenKind.User => await _renewal.ExchangeUserTokenAsync(current, now, cancellationToken).ConfigureAwait(false),
+                TokenKind.SystemUser => await _renewal.RenewSystemUserTokenAsync(current, now, cancellationToken).ConfigureAwait(false),
                 TokenKind.Page => await RefetchPageAsync(current, now, cancellationToken).ConfigureAwait(false),
                 _ => throw new NotSupportedException($"{key.Kind} tokens cannot be refreshed."),
             };
@@ -196,6 +203,16 @@ internal sealed class TokenRefresher
             throw;
         }
 
+        // Verify, never assume: a renewal counts only when the expiry moves forward. Graph answers a re-exchange of a
+        // long-lived user token with one that expires no later (see docs/token-kinds.md): keep the token, record once that
+        // only the person can renew it, and stop trying (no loop); the sweep tells the person ahead of the deadline.
+        var moved = LifecycleRules.ExpiryMoved(current.ExpiresAt, fresh.ExpiresAt);
+        GraphTelemetry.Renewals.Add(1, new(GraphTelemetry.TokenKindTag, KindTag(key.Kind)), new(GraphTelemetry.OutcomeTag, moved ? "extended" : "not_extended"));
+        if (!moved)
+        {
+            fresh = current with { RenewalNeedsPerson = true, UpdatedAt = now };
+        }
+
         StoredToken stored;
         try
         {
@@ -212,10 +229,24 @@ internal sealed class TokenRefresher
         }
 
         _retries.Clear(key);
+        if (!moved)
+        {
+            LifecycleLog.RenewalNotExtended(_logger, key, current.ExpiresAt);
+            return stored;
+        }
+
         LifecycleLog.TokenRefreshed(_logger, key, current.ExpiresAt, stored.ExpiresAt);
         await _notifier.TokenRefreshedAsync(new TokenRefreshedNotice(key, current.ExpiresAt, stored.ExpiresAt), cancellationToken).ConfigureAwait(false);
         return stored;
     }
+
+    private static string KindTag(TokenKind kind) => kind switch
+    {
+        TokenKind.User => "user",
+        TokenKind.Page => "page",
+        TokenKind.SystemUser => "system_user",
+        _ => "app",
+    };
 
     private async Task<StoredToken> RefetchPageAsync(StoredToken current, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ internal sealed class TokenRegistrar
     private readonly ITokenStore _store;
     private readonly TokenReader _reader;
     private readonly RefreshRetrySchedule _retries;
+    private readonly PersonNotices _notices;
     private readonly FbTokensOptions _fbOptions;
     private readonly TokenManagerOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -25,6 +26,7 @@ internal sealed class TokenRegistrar
         ITokenStore store,
         TokenReader reader,
         RefreshRetrySchedule retries,
+        PersonNotices notices,
         IOptions<FbTokensOptions> fbOptions,
         IOptions<TokenManagerOptions> options,
         TimeProvider timeProvider,
@@ -34,6 +36,7 @@ internal sealed class TokenRegistrar
         _store = store;
         _reader = reader;
         _retries = retries;
+        _notices = notices;
         _fbOptions = fbOptions.Value;
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -84,9 +87,11 @@ internal sealed class TokenRegistrar
             exchanged = true;
         }
 
+        var key = TokenKey.ForUser(debug.UserId, _fbOptions.TokenKeyAppId);
+        var previous = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var token = new StoredToken
         {
-            Key = TokenKey.ForUser(debug.UserId, _fbOptions.TokenKeyAppId),
+            Key = key,
             Value = value,
             ExpiresAt = expiresAt,
             DataAccessExpiresAt = debug.DataAccessExpiresAt,
@@ -94,6 +99,12 @@ internal sealed class TokenRegistrar
             Status = TokenStatus.Valid,
             IssuedAt = issuedAt,
             UpdatedAt = now,
+
+            // A new token clears what the old one was waiting for (RenewalNeedsPerson stays false, pending notices go), but
+            // a notice already sent for the very same deadline or missing set is not sent again.
+            ExpiryNoticeSentFor = previous?.ExpiryNoticeSentFor is { } told && told == expiresAt ? told : null,
+            DataAccessNoticeSentFor = previous?.DataAccessNoticeSentFor is { } toldData && toldData == debug.DataAccessExpiresAt ? toldData : null,
+            MissingPermissionsNoticed = previous?.MissingPermissionsNoticed ?? [],
         };
 
         // A fresh login is the newest truth: it replaces whatever is stored, invalid or not.
@@ -101,12 +112,45 @@ internal sealed class TokenRegistrar
         _retries.Clear(stored.Key);
         LifecycleLog.TokenSaved(_logger, stored.Key, stored.ExpiresAt, exchanged);
 
+        var granted = debug.Scopes.Concat(debug.GranularScopes.Select(g => g.Scope));
+        stored = await _notices.NotifyIfDueAsync(stored, granted, now, cancellationToken).ConfigureAwait(false);
+
         if (includePageTokens)
         {
             await SavePageTokensCoreAsync(stored, cancellationToken).ConfigureAwait(false);
         }
+        else if (previous is not null && await HasPageTokensAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            // Renew on return: the person's page tokens are fetched again with the new token (a page token from a
+            // long-lived user token does not expire; one from a short-lived token died with it).
+            LifecycleLog.ReturningUserPages(_logger, key);
+            try
+            {
+                await SavePageTokensCoreAsync(stored, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The user token is saved; the old page tokens stay and are fetched again when they are rejected or due.
+                LifecycleLog.ReturningUserPagesFailed(_logger, key, ex);
+            }
+        }
 
         return stored;
+    }
+
+    /// <summary>Whether any stored page token was obtained with <paramref name="userKey"/>'s token. Walks the stored page
+    /// tokens (the store has no index by owner), so it costs one listing per login of a known user.</summary>
+    private async Task<bool> HasPageTokensAsync(TokenKey userKey, CancellationToken cancellationToken)
+    {
+        await foreach (var page in _store.ListAsync(TokenKind.Page, cancellationToken).ConfigureAwait(false))
+        {
+            if (page.OwnerUserId == userKey.SubjectId && page.Key.AppId == userKey.AppId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>As <see cref="IGraphTokenManager.SavePageTokensAsync"/>.</summary>

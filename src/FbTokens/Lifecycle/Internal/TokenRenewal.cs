@@ -19,13 +19,27 @@ internal sealed class TokenRenewal
 
     public async Task<StoredToken> ExchangeUserTokenAsync(StoredToken current, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Graph re-exchanges a still-valid long-lived token for a fresh one (a different string, a new ~60 days).
+        // Whether Graph moves the expiry of a re-exchanged long-lived token is disputed (docs/token-kinds.md): the refresher
+        // checks the answer and keeps the token when it does not.
         var response = await _client.ExchangeForLongLivedTokenAsync(current.Value, cancellationToken).ConfigureAwait(false);
         return current with
         {
             Value = response.AccessToken,
             ExpiresAt = response.ExpiresAt,
             MachineId = response.MachineId ?? current.MachineId,
+            IssuedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Renews a 60-day system-user token server side (<c>fb_exchange_token</c> with <c>set_token_expires_in_60_days</c>).</summary>
+    public async Task<StoredToken> RenewSystemUserTokenAsync(StoredToken current, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var response = await _client.RenewSystemUserTokenAsync(current.Value, cancellationToken).ConfigureAwait(false);
+        return current with
+        {
+            Value = response.AccessToken,
+            ExpiresAt = response.ExpiresAt,
             IssuedAt = now,
             UpdatedAt = now,
         };

@@ -15,7 +15,7 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
     private readonly ITokenStore _store;
     private readonly TokenRefresher _refresher;
     private readonly TokenInvalidator _invalidator;
-    private readonly TokenLifecycleNotifier _notifier;
+    private readonly PersonNotices _notices;
     private readonly GraphBatchDebugClient _batch;
     private readonly TokenManagerOptions _options;
     private readonly string _appId;
@@ -27,7 +27,7 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
         ITokenStore store,
         TokenRefresher refresher,
         TokenInvalidator invalidator,
-        TokenLifecycleNotifier notifier,
+        PersonNotices notices,
         GraphBatchDebugClient batch,
         IOptions<TokenManagerOptions> options,
         IOptions<FbTokensOptions> fbOptions,
@@ -37,7 +37,7 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
         _store = store;
         _refresher = refresher;
         _invalidator = invalidator;
-        _notifier = notifier;
+        _notices = notices;
         _batch = batch;
         _options = options.Value;
         _appId = fbOptions.Value.AppId;
@@ -192,7 +192,8 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
             try
             {
                 var fresh = await _refresher.RefreshIfDueAsync(current, cancellationToken).ConfigureAwait(false);
-                refreshed = fresh.Value != current.Value;
+                // Refreshed only when the expiry moved: a renewal that did not is recorded on the token, not counted.
+                refreshed = fresh.Value != current.Value && LifecycleRules.ExpiryMoved(current.ExpiresAt, fresh.ExpiresAt);
                 current = fresh;
                 if (refreshed)
                 {
@@ -210,18 +211,15 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
             }
         }
 
-        if (!refreshed && current.ExpiresAt is { } expiresAt && expiresAt - now <= _options.ExpiringNoticeBefore)
-        {
-            await _notifier.TokenExpiringAsync(
-                new TokenExpiringNotice(current.Key, LifecycleRules.UserIdOf(current.Key, current), expiresAt), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (current.DataAccessExpiresAt is { } dataAccess && dataAccess - now <= _options.DataAccessNoticeBefore)
-        {
-            await _notifier.DataAccessExpiringAsync(
-                new DataAccessExpiringNotice(current.Key, LifecycleRules.UserIdOf(current.Key, current), dataAccess, current.Scopes), cancellationToken).ConfigureAwait(false);
-        }
+        // What only the person can do, told once per deadline (recorded on the token). The scopes Graph just reported
+        // count only when they are for the token still stored (a refresh may have replaced it).
+        var granted = current.Value == token.Value ? Granted(debug) : null;
+        await _notices.NotifyIfDueAsync(current, granted, now, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The permissions <c>debug_token</c> reports granted: its scopes and the scopes of its granular scopes.</summary>
+    private static IEnumerable<string>? Granted(DebugTokenResponse debug) =>
+        debug.Scopes.Count == 0 && debug.GranularScopes.Count == 0 ? null : debug.Scopes.Concat(debug.GranularScopes.Select(g => g.Scope));
 
     private sealed class Totals
     {

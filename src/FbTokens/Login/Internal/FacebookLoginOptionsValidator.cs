@@ -26,6 +26,12 @@ internal sealed class FacebookLoginOptionsValidator(IEnumerable<OptionsConfigura
             failures.Add(prefix + "DialogBaseAddress must use https (http only on loopback).");
         }
 
+        if (options.RedirectUri is { } redirect
+            && (!redirect.IsAbsoluteUri || (redirect.Scheme != Uri.UriSchemeHttps && !(redirect.Scheme == Uri.UriSchemeHttp && redirect.IsLoopback)) || redirect.Fragment.Length > 0))
+        {
+            failures.Add(prefix + "RedirectUri must be an absolute https URI (http only on loopback) without a fragment.");
+        }
+
         if (options.StateLifetime < TimeSpan.FromSeconds(1) || options.StateLifetime > TimeSpan.FromDays(1))
         {
             failures.Add(prefix + "StateLifetime must be between 1 second and 1 day.");

@@ -63,9 +63,18 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
             query.Append("&scope=").AppendJoin(',', request.Scopes.Select(Uri.EscapeDataString));
         }
 
-        if (request.Rerequest)
+        switch (request.AuthType)
         {
-            query.Append("&auth_type=rerequest");
+            case FacebookLoginAuthType.Rerequest:
+                query.Append("&auth_type=rerequest");
+                break;
+            case FacebookLoginAuthType.Reauthorize:
+                query.Append("&auth_type=reauthorize");
+                break;
+            case FacebookLoginAuthType.None:
+                break;
+            default:
+                throw new ArgumentException("The auth type is not a known value.", nameof(request));
         }
 
         if (request.ConfigId is not null)
@@ -76,7 +85,7 @@ internal sealed class FacebookLoginUrlBuilder : IFacebookLoginUrlBuilder
         var dialog = new Uri(_loginOptions.Value.DialogBaseAddress, options.GraphApiVersion + "/dialog/oauth");
         // From the string, not UriBuilder: its Uri keeps ":443" in OriginalString, which ToString() and JSON show.
         var url = new Uri(dialog.GetLeftPart(UriPartial.Path) + "?" + query);
-        Log.LoginUrlBuilt(_logger, request.Scopes.Count, request.Rerequest, request.ConfigId is not null);
+        Log.LoginUrlBuilt(_logger, request.Scopes.Count, request.AuthType, request.ConfigId is not null);
         return new FacebookLoginUrl(url, state);
     }
 

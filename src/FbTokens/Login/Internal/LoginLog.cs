@@ -14,6 +14,6 @@ internal static partial class Log
     public static partial void LoginStateAccepted(ILogger logger);
 
     [LoggerMessage(EventId = 3002, EventName = "LoginUrlBuilt", Level = LogLevel.Debug,
-        Message = "Built a Facebook Login dialog URL with {ScopeCount} scope(s), rerequest {Rerequest}, config id {HasConfigId}")]
-    public static partial void LoginUrlBuilt(ILogger logger, int scopeCount, bool rerequest, bool hasConfigId);
+        Message = "Built a Facebook Login dialog URL with {ScopeCount} scope(s), auth type {AuthType}, config id {HasConfigId}")]
+    public static partial void LoginUrlBuilt(ILogger logger, int scopeCount, FacebookLoginAuthType authType, bool hasConfigId);
 }
