@@ -60,7 +60,10 @@ public interface IGraphTokenManager
 
     /// <summary>
     /// Marks a stored token invalid, e.g. after your own Graph call failed with a <see cref="GraphAuthException"/>, and
-    /// raises <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> if it was valid.
+    /// raises <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> if it was valid. For a reason where
+    /// the person must act on facebook.com and the token stays valid (<see cref="TokenErrorReason.UserCheckpointed"/>,
+    /// <see cref="TokenErrorReason.UnconfirmedUser"/>), the token is kept valid, the reason is recorded on it and the
+    /// observer hears it once; the method then returns false.
     /// </summary>
     /// <param name="key">The token's key.</param>
     /// <param name="reason">Why it is invalid (<see cref="GraphAuthException.Reason"/>).</param>

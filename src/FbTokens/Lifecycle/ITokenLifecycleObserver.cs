@@ -8,8 +8,9 @@ namespace FbTokens;
 /// </summary>
 public interface ITokenLifecycleObserver
 {
-    /// <summary>A token was found invalid (Graph rejected it, or it expired): the person must log in again.
-    /// Raised once, when the stored token turns invalid.</summary>
+    /// <summary>A token was found invalid (Graph rejected it, or it expired): the person must log in again. Raised once,
+    /// when the stored token turns invalid. Also raised once, with the token still valid, when the person must act on
+    /// facebook.com (<see cref="TokenErrorReason.UserCheckpointed"/>, <see cref="TokenErrorReason.UnconfirmedUser"/>).</summary>
     /// <param name="notification">Which token, whose, why, and the permissions it had.</param>
     /// <param name="cancellationToken">Signalled when the host stops.</param>
     /// <returns>A task that completes when the observer is done.</returns>
