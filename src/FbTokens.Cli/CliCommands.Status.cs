@@ -20,8 +20,8 @@ internal sealed partial class CliCommands
         };
         var needsPerson = new Option<bool>("--renewal-needs-person")
         {
-            Description = "Report the token as stored after a re-exchange that did not move its expiry (StoredToken.RenewalNeedsPerson), "
-                + "as it is for long-lived user tokens on Facebook. Without it: as freshly stored, before any renewal was tried.",
+            Description = "Report the token as the manager stores it once a re-exchange did not move its expiry (StoredToken.RenewalNeedsPerson; "
+                + "what field reports say Facebook does to long-lived user tokens, see docs/token-kinds.md). Without it: as freshly stored, before any renewal was tried.",
         };
         var command = new Command(
             "status",

@@ -103,6 +103,11 @@ internal sealed class GraphSession : IAsyncDisposable
         {
             throw new CliUsageException("the app id is missing: " + AppIdHint + ".");
         }
+        catch (OptionsValidationException ex) when (needsSecret && ex.Failures.Any(f => f.Contains("AppSecret is required", StringComparison.Ordinal)))
+        {
+            // A command with the token manager (status): its validator asks for the secret before the check below can.
+            throw new CliUsageException("this command needs the app secret: " + CliCommands.AppSecretSources + ".");
+        }
         catch (InvalidOperationException ex)
         {
             // The configuration binder could not convert a value (e.g. a malformed FbTokens__GraphBaseAddress).
