@@ -14,7 +14,7 @@ internal sealed partial class CliCommands
 
     /// <summary>Sets an action that gets FbTokens services; every failure becomes one line on stderr and an exit code.</summary>
     /// <remarks>A command that needs the app secret gets <c>--app-secret-stdin</c>.</remarks>
-    private void SetGraphAction(Command command, bool needsSecret, Func<CommandCall, GraphSession, Task<int>> body)
+    private void SetGraphAction(Command command, bool needsSecret, Func<CommandCall, GraphSession, Task<int>> body, Action<ParseResult, IFbTokensBuilder>? configure = null)
     {
         var secretFromStdin = needsSecret ? AddAppSecretStdinOption(command) : null;
         SetAction(command, async call =>
@@ -27,7 +27,7 @@ internal sealed partial class CliCommands
             }
 
             var settings = new GlobalSettings(call.Parse.GetValue(_appId), secret, call.Parse.GetValue(_graphUrl), call.Parse.GetValue(_graphVersion));
-            var session = GraphSession.Open(settings, _host, call.Output, needsSecret);
+            var session = GraphSession.Open(settings, _host, call.Output, needsSecret, configure is null ? null : builder => configure(call.Parse, builder));
             await using (session.ConfigureAwait(false))
             {
                 return await body(call, session).ConfigureAwait(false);

@@ -32,7 +32,7 @@ internal sealed partial class CliCommands
             + "Commands that need the app secret read it from FbTokens__AppSecret, user secrets FbTokens:AppSecret or --app-secret-stdin, never from the command line.")
         {
             new HelpOption(), new VersionOption(), _appId, _appSecret, _graphUrl, _graphVersion, _json, _showTokens, _verbose,
-            DebugCommand(), ExchangeCommand(), PagesCommand(), ClientCodeCommand(), RedeemCommand(), AppTokenCommand(), LoginUrlCommand(), EmulatorCommand(),
+            DebugCommand(), StatusCommand(), ExchangeCommand(), PagesCommand(), ClientCodeCommand(), RedeemCommand(), AppTokenCommand(), LoginUrlCommand(), EmulatorCommand(),
         };
     }
 

@@ -25,6 +25,21 @@ internal sealed record GranularScopeOutput(string Scope, IReadOnlyList<string> T
 
 internal sealed record DebugErrorOutput(int Code, int? Subcode, string Reason, string Message);
 
+internal sealed record StatusOutput(
+    string Token,
+    bool IsValid,
+    string? Kind,
+    string? SubjectId,
+    string AppId,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? DataAccessExpiresAt,
+    TokenRenewedBy RenewedBy,
+    TokenNextAction NextAction,
+    DateTimeOffset? NextActionAt,
+    DateTimeOffset? Deadline,
+    IReadOnlyList<string> MissingPermissions,
+    string? Reason);
+
 internal sealed record TokenOutput(string AccessToken, string TokenType, long? ExpiresIn, DateTimeOffset? ExpiresAt, string? MachineId);
 
 internal sealed record PageOutput(string Id, string Name, string? Category, IReadOnlyList<string> Tasks, string AccessToken);
@@ -51,6 +66,7 @@ internal sealed record ErrorDetail(int ExitCode, string Kind, string Message, in
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(DebugOutput))]
+[JsonSerializable(typeof(StatusOutput))]
 [JsonSerializable(typeof(TokenOutput))]
 [JsonSerializable(typeof(PagesOutput))]
 [JsonSerializable(typeof(ClientCodeOutput))]

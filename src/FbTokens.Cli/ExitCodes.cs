@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// </summary>
     public const int Usage = 2;
 
-    /// <summary>The token is invalid or expired (a <see cref="GraphAuthException"/>, or <c>debug</c> reporting <c>is_valid: false</c>).</summary>
+    /// <summary>The token is invalid or expired (a <see cref="GraphAuthException"/>, or <c>debug</c> / <c>status</c> reporting <c>is_valid: false</c>).</summary>
     public const int TokenInvalid = 3;
 
     /// <summary>Graph rate limited the call.</summary>

@@ -36,7 +36,26 @@ internal sealed class GraphSession : IAsyncDisposable
 
     public FacebookLoginOptions LoginOptions => _provider.GetRequiredService<IOptions<FacebookLoginOptions>>().Value;
 
-    public static GraphSession Open(GlobalSettings settings, CliHost host, CliOutput output, bool needsSecret)
+    /// <summary>Resolves a service the command's <c>configure</c> registered (e.g. <see cref="IGraphTokenManager"/>).</summary>
+    public T GetRequired<T>()
+        where T : notnull
+    {
+        try
+        {
+            return _provider.GetRequiredService<T>();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new CliUsageException("invalid settings: " + string.Join(" ", ex.Failures));
+        }
+    }
+
+    /// <param name="settings">The shared settings.</param>
+    /// <param name="host">The surroundings.</param>
+    /// <param name="output">Told the app secret, so that it is never printed.</param>
+    /// <param name="needsSecret">Whether a missing app secret is a usage error.</param>
+    /// <param name="configure">Adds a command's extra FbTokens services (e.g. <c>AddTokenManager</c>) to the same provider.</param>
+    public static GraphSession Open(GlobalSettings settings, CliHost host, CliOutput output, bool needsSecret, Action<IFbTokensBuilder>? configure = null)
     {
         var configuration = BuildConfiguration(settings, host);
         var section = configuration.GetSection("FbTokens");
@@ -49,6 +68,8 @@ internal sealed class GraphSession : IAsyncDisposable
         {
             builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(host.CreatePrimaryHandler);
         }
+
+        configure?.Invoke(builder);
 
         var provider = services.BuildServiceProvider();
         try
@@ -81,6 +102,11 @@ internal sealed class GraphSession : IAsyncDisposable
         catch (OptionsValidationException ex) when (ex.Failures.Any(f => f.StartsWith("FbTokens:AppId is required", StringComparison.Ordinal)))
         {
             throw new CliUsageException("the app id is missing: " + AppIdHint + ".");
+        }
+        catch (OptionsValidationException ex) when (needsSecret && ex.Failures.Any(f => f.Contains("AppSecret is required", StringComparison.Ordinal)))
+        {
+            // A command with the token manager (status): its validator asks for the secret before the check below can.
+            throw new CliUsageException("this command needs the app secret: " + CliCommands.AppSecretSources + ".");
         }
         catch (InvalidOperationException ex)
         {
