@@ -93,6 +93,25 @@ public sealed class ResponseErrorMessageTests
         Assert.Equal(message, error.Message);
     }
 
+    [Fact]
+    public async Task An_endless_error_body_costs_exactly_one_byte_past_the_limit()
+    {
+        // A limit that is not a multiple of the reader's first buffer, so that the buffer grows past it.
+        const int limit = 20_000;
+        using var host = new GraphTestHost(o =>
+        {
+            o.Resilience.Enabled = false;
+            o.Limits.MaxErrorBodyBytes = limit;
+        });
+        var body = new EndlessStream(prefix: "{\"error\":{\"message\":\""u8.ToArray());
+        host.On(HttpMethod.Post, "oauth/access_token", _ => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StreamContent(body) });
+
+        var error = await Assert.ThrowsAsync<GraphProtocolException>(() => host.Client.GetAppAccessTokenAsync());
+
+        Assert.Equal("Graph's GetAppAccessToken error response (HTTP 400) is longer, past the limit of 20000 bytes (FbTokens:Limits:MaxErrorBodyBytes).", error.Message);
+        Assert.Equal(limit + 1, body.BytesRead);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.OK, "gzip", "Graph's GetAppAccessToken response (HTTP 200) does not decode: its body does not match its Content-Encoding (gzip).")]
     [InlineData(HttpStatusCode.BadRequest, null, "Graph's GetAppAccessToken error response (HTTP 400) does not decode: its body does not match its Content-Encoding (none).")]
