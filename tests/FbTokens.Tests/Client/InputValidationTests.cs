@@ -131,5 +131,21 @@ public sealed class InputValidationTests : IDisposable
         Assert.Empty(host.Requests);
     }
 
+    [Fact]
+    public async Task Page_tokens_need_no_app_secret_when_appsecret_proof_is_off()
+    {
+        using var host = new GraphTestHost(o =>
+        {
+            o.AppSecret = null;
+            o.UseAppSecretProof = false;
+        });
+        host.On(HttpMethod.Get, "1207059/accounts", Accounts([Page]));
+
+        var pages = await host.Client.GetPageTokensAsync("1207059", LongLivedToken).ToListAsync();
+
+        Assert.Single(pages);
+        Assert.DoesNotContain("appsecret_proof", Assert.Single(host.Requests).Parameters.Keys);
+    }
+
     private static async Task AssertRejected(Func<Task> call) => await Assert.ThrowsAnyAsync<ArgumentException>(call);
 }
