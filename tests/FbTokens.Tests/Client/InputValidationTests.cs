@@ -68,6 +68,39 @@ public sealed class InputValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rejection_names_the_parameter_and_says_what_is_wrong()
+    {
+        var client = _host.Client;
+
+        var token = await Assert.ThrowsAsync<ArgumentException>(() => client.ExchangeForLongLivedTokenAsync("EAAB abc"));
+        Assert.Equal("shortLivedUserToken", token.ParamName);
+        Assert.StartsWith("The value contains control or white-space characters", token.Message, StringComparison.Ordinal);
+
+        var machine = await Assert.ThrowsAsync<ArgumentException>(() => client.RedeemClientCodeAsync(ClientCode, Redirect, machineId: "bad id"));
+        Assert.Equal("machineId", machine.ParamName);
+        Assert.StartsWith("The value contains control or white-space characters", machine.Message, StringComparison.Ordinal);
+
+        var redirect = await Assert.ThrowsAsync<ArgumentException>(() => client.ExchangeCodeAsync(Code, new Uri("ftp://app.example.com/cb")));
+        Assert.Equal("redirectUri", redirect.ParamName);
+        Assert.StartsWith("The redirect URI must be an absolute http(s) URI", redirect.Message, StringComparison.Ordinal);
+
+        var user = Assert.Throws<ArgumentException>(() => client.GetPageTokensAsync("abc", LongLivedToken));
+        Assert.Equal("userId", user.ParamName);
+        Assert.StartsWith("The user id must be the app-scoped user id (digits) or 'me'", user.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Me_and_an_http_redirect_uri_are_accepted()
+    {
+        using var host = new GraphTestHost();
+        host.On(HttpMethod.Get, "me/accounts", Accounts([Page]));
+        host.On(HttpMethod.Post, "oauth/access_token", UserToken);
+
+        Assert.Single(await host.Client.GetPageTokensAsync("me", LongLivedToken).ToListAsync());
+        Assert.Equal(ShortLivedToken, (await host.Client.ExchangeCodeAsync(Code, new Uri("http://localhost:5000/cb"))).AccessToken);
+    }
+
+    [Fact]
     public void An_argument_message_never_contains_the_value()
     {
         const string secretish = "EAAB\nsecret-token-value-123";
@@ -98,6 +131,22 @@ public sealed class InputValidationTests : IDisposable
         }
 
         Assert.Empty(host.Requests);
+    }
+
+    [Fact]
+    public async Task Page_tokens_need_no_app_secret_when_appsecret_proof_is_off()
+    {
+        using var host = new GraphTestHost(o =>
+        {
+            o.AppSecret = null;
+            o.UseAppSecretProof = false;
+        });
+        host.On(HttpMethod.Get, "1207059/accounts", Accounts([Page]));
+
+        var pages = await host.Client.GetPageTokensAsync("1207059", LongLivedToken).ToListAsync();
+
+        Assert.Single(pages);
+        Assert.DoesNotContain("appsecret_proof", Assert.Single(host.Requests).Parameters.Keys);
     }
 
     private static async Task AssertRejected(Func<Task> call) => await Assert.ThrowsAnyAsync<ArgumentException>(call);

@@ -367,10 +367,11 @@ public sealed class PayloadTotalityTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"name":"No id","access_token":"EAAGm0PageTokenabcdefghij"}""")]
-    [InlineData("""{"id":"9","access_token":"EAAGm0PageTokenabcdefghij"}""")]
-    [InlineData("""{"id":"","name":"Empty id","access_token":"EAAGm0PageTokenabcdefghij"}""")]
-    public async Task A_page_without_an_id_or_name_is_skipped_with_a_warning(string unusable)
+    [InlineData("""{"name":"No id","access_token":"EAAGm0PageTokenabcdefghij"}""", "(no id, page id (null))")]
+    [InlineData("""{"id":"9","access_token":"EAAGm0PageTokenabcdefghij"}""", "(no name, page id 9)")]
+    [InlineData("""{"id":"","name":"Empty id","access_token":"EAAGm0PageTokenabcdefghij"}""", "(no id, page id (null))")]
+    [InlineData("null", "(a null entry, page id (null))")]
+    public async Task A_page_without_an_id_or_name_is_skipped_with_a_warning(string unusable, string problem)
     {
         _host.On(HttpMethod.Get, "me/accounts", Accounts([PageJson("1", "First"), unusable, PageJson("2", "Second")]));
 
@@ -379,6 +380,7 @@ public sealed class PayloadTotalityTests : IDisposable
         Assert.Equal(["1", "2"], pages.Select(p => p.Id));
         var warning = Assert.Single(_logs.Entries, e => e.Id.Id == NormalisedEventId + 2);
         Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(problem, warning.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("EAAGm0PageToken", warning.Text, StringComparison.Ordinal);
     }
 

@@ -191,6 +191,38 @@ public sealed class TokenOperationTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_token_operation_sends_exactly_the_parameters_Graph_documents()
+    {
+        _host.On(HttpMethod.Post, "oauth/access_token", LongLived);
+        _host.On(HttpMethod.Post, "oauth/client_code", ClientCodeJson);
+        var client = _host.Client;
+
+        await client.ExchangeCodeAsync(Code, Redirect);
+        await client.ExchangeForLongLivedTokenAsync(ShortLivedToken);
+        await client.GetClientCodeAsync(LongLivedToken, Redirect);
+        await client.RedeemClientCodeAsync(ClientCode, Redirect, "YJ1sX0Zq8ZcMachineId");
+        await client.GetAppAccessTokenAsync();
+
+        var app = GraphTestHost.AppId;
+        var secret = GraphTestHost.AppSecret;
+        var redirect = Redirect.AbsoluteUri;
+        Dictionary<string, string>[] expected =
+        [
+            new() { ["client_id"] = app, ["redirect_uri"] = redirect, ["client_secret"] = secret, ["code"] = Code },
+            new() { ["grant_type"] = "fb_exchange_token", ["client_id"] = app, ["client_secret"] = secret, ["fb_exchange_token"] = ShortLivedToken },
+            new() { ["client_id"] = app, ["client_secret"] = secret, ["redirect_uri"] = redirect, ["access_token"] = LongLivedToken, ["appsecret_proof"] = Proof(LongLivedToken) },
+            new() { ["code"] = ClientCode, ["client_id"] = app, ["redirect_uri"] = redirect, ["machine_id"] = "YJ1sX0Zq8ZcMachineId" },
+            new() { ["client_id"] = app, ["client_secret"] = secret, ["grant_type"] = "client_credentials" },
+        ];
+        Assert.Equal(expected.Length, _host.Requests.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Empty(_host.Requests[i].Query);
+            Assert.Equal(expected[i].OrderBy(p => p.Key, StringComparer.Ordinal), _host.Requests[i].Form.OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task GetAppAccessToken_uses_client_credentials()
     {
         _host.On(HttpMethod.Post, "oauth/access_token", AppToken);

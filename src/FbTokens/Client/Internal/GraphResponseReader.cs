@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -157,6 +156,4 @@ internal static class GraphResponseReader
 
     private static string Describe(HttpResponseMessage response) =>
         string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}, {ParsedBodyContent.MediaTypeOf(response) ?? "no content type"}");
-
-    public static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and <= 299;
 }

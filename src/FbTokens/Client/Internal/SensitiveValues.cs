@@ -43,6 +43,7 @@ internal sealed class SensitiveValues
     }
 
     /// <summary>Whether <paramref name="text"/> holds any secret of the request, in any form.</summary>
+    // Stryker disable once Equality,Boolean : a shortcut: without values FindAll finds nothing (and never returns an empty list), and stopping at the first match only saves time
     public bool Taints(string? text) => !string.IsNullOrEmpty(text) && _values.Count > 0 && FindAll(text, stopAtFirst: true) is { Count: > 0 };
 
     /// <summary><paramref name="text"/> with every secret of the request, in any form, replaced by <c>***</c>; the same
@@ -128,6 +129,7 @@ internal sealed class SensitiveValues
                 var start = from + found;
                 var end = start + value.Length;
                 (spans ??= []).Add(sources is null ? (start, end) : (sources[start], sources[end]));
+                // Stryker disable once Statement : searching on after the first match only costs time; the caller asks for any
                 if (stopAtFirst)
                 {
                     return;
@@ -146,6 +148,7 @@ internal sealed class SensitiveValues
     private static (string Decoded, int[] Sources) Decode(string text, bool plusIsSpace)
     {
         var decoded = new StringBuilder(text.Length);
+        // Stryker disable once Arithmetic : a capacity hint
         var sources = new List<int>(text.Length + 1);
         Span<byte> bytes = stackalloc byte[4];
         Span<char> chars = stackalloc char[2];
@@ -198,6 +201,7 @@ internal sealed class SensitiveValues
                 return true;
             }
 
+            // Stryker disable once Statement : reading on past bytes that are already invalid ends in the same replacement character
             if (status != OperationStatus.NeedMoreData)
             {
                 break;

@@ -52,7 +52,9 @@ internal static class TransportExceptionScrubber
             BrokenCircuitException broken when type == typeof(BrokenCircuitException) => broken.RetryAfter is { } retryAfter
                 ? new BrokenCircuitException(message, retryAfter, inner ?? new InvalidOperationException(message))
                 : new BrokenCircuitException(message, inner ?? new InvalidOperationException(message)),
-            SocketException socket when type == typeof(SocketException) => new SocketException(socket.ErrorCode, message),
+            // SocketErrorCode, not ErrorCode: ErrorCode is the native error (111 for a refused connection on Linux), which
+            // the constructor would read as a SocketError and lose.
+            SocketException socket when type == typeof(SocketException) => new SocketException((int)socket.SocketErrorCode, message),
             AuthenticationException when type == typeof(AuthenticationException) => new AuthenticationException(message, inner),
             IOException when type == typeof(IOException) => new IOException(message, inner),
             TimeoutException when type == typeof(TimeoutException) => new TimeoutException(message, inner),
