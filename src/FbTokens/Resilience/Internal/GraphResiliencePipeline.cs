@@ -58,6 +58,7 @@ internal static class GraphResiliencePipeline
         {
             // The handler AddResilienceHandler just added: the last resilience handler so far.
             var slot = handlers.Count - 1;
+            // Stryker disable once Equality,Logical,Statement,Update,Block : defensive; AddResilienceHandler's handler is the last one when this runs, so the loop never turns
             while (slot >= 0 && handlers[slot] is not ResilienceHandler)
             {
                 slot--;
