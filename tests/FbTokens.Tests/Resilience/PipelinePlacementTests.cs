@@ -72,6 +72,21 @@ public sealed class PipelinePlacementTests
     }
 
     [Fact]
+    public void Turned_off_with_a_standard_pipeline_from_the_client_defaults_there_is_no_pipeline_at_all()
+    {
+        using var host = new GraphTestHost(o => o.Resilience.Enabled = false, fb =>
+        {
+            fb.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            fb.HttpClientBuilder.AddHttpMessageHandler(() => new HostHandler());
+        });
+
+        var chain = Chain(host);
+
+        Assert.Equal(0, ResilienceHandlers(chain));
+        Assert.Single(chain, h => h is HostHandler);
+    }
+
+    [Fact]
     public async Task A_replaced_pipeline_stays_when_the_default_one_is_turned_off()
     {
         using var host = new GraphTestHost(
