@@ -27,11 +27,13 @@ public static class GraphResilienceFbTokensBuilderExtensions
         var replacement = new ResiliencePipelineReplacement(configure);
         if (builder.AppName is null)
         {
+            // Stryker disable once Statement : the last registration wins either way; this keeps one per app
             builder.Services.RemoveAll<ResiliencePipelineReplacement>();
             builder.Services.AddSingleton(replacement);
         }
         else
         {
+            // Stryker disable once Statement : the last registration wins either way; this keeps one per app
             builder.Services.RemoveAllKeyed<ResiliencePipelineReplacement>(builder.AppName);
             builder.Services.AddKeyedSingleton(builder.AppName, replacement);
         }

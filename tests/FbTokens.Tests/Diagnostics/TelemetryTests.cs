@@ -38,6 +38,8 @@ public sealed class TelemetryTests : IDisposable
         Assert.Contains("after 2 attempt(s)", success.Message, StringComparison.Ordinal);
         var retry = Assert.Single(_capture.Logs, l => l.EventId.Id == 1004);
         Assert.Contains("attempt 2", retry.Message, StringComparison.Ordinal);
+        Assert.Contains("after HTTP 503", retry.Message, StringComparison.Ordinal);
+        Assert.Equal("FbTokens.Resilience", retry.Category);
         Assert.Contains(_capture.Logs, l => l.EventId.Id == 1009 && l.Level == LogLevel.Trace && l.Message.Contains("EAAG…(", StringComparison.Ordinal));
 
         var operation = Assert.Single(_capture.Activities, a => a.Source.Name == FbTokensTelemetry.ActivitySourceName && a.DisplayName == "FbTokens ExchangeForLongLivedToken");
@@ -52,7 +54,7 @@ public sealed class TelemetryTests : IDisposable
 
         Assert.Contains(_capture.Measurements, m => m.Instrument == "fbtokens.operations" && (string?)m.Tag("fbtokens.operation") == "ExchangeForLongLivedToken" && (string?)m.Tag("fbtokens.outcome") == "success");
         Assert.Equal(2, _capture.Measurements.Where(m => m.Instrument == "fbtokens.requests" && (string?)m.Tag("fbtokens.operation") == "ExchangeForLongLivedToken").Sum(m => m.Value));
-        Assert.Single(_capture.Measurements, m => m.Instrument == "fbtokens.retries");
+        Assert.Equal("ExchangeForLongLivedToken", Assert.Single(_capture.Measurements, m => m.Instrument == "fbtokens.retries").Tag("fbtokens.operation"));
         Assert.Single(_capture.Measurements, m => m.Instrument == "fbtokens.operation.duration");
     }
 

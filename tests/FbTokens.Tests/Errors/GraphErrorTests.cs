@@ -72,6 +72,37 @@ public sealed class GraphErrorTests : IDisposable
     }
 
     [Theory]
+    [InlineData(458)]
+    [InlineData(465)]
+    [InlineData(466)]
+    [InlineData(467)]
+    [InlineData(492)]
+    public async Task A_token_subcode_makes_an_auth_error_whatever_the_code(int subcode)
+    {
+        _host.On(HttpMethod.Get, "debug_token", Error(200, subcode), HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<GraphAuthException>(() => _host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(subcode, error.Subcode);
+    }
+
+    [Theory]
+    [InlineData(457)]
+    [InlineData(468)]
+    [InlineData(491)]
+    [InlineData(493)]
+    [InlineData(2069)]
+    public async Task A_subcode_outside_the_token_subcodes_is_not_an_auth_error(int subcode)
+    {
+        _host.On(HttpMethod.Get, "debug_token", Error(200, subcode), HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<GraphApiException>(() => _host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(typeof(GraphApiException), error.GetType());
+        Assert.Equal(subcode, error.Subcode);
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(17)]
     [InlineData(32)]

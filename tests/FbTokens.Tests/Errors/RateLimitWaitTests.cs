@@ -80,6 +80,22 @@ public sealed class RateLimitWaitTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_Retry_After_the_longest_usage_estimate_is_the_wait()
+    {
+        _host.On(HttpMethod.Get, "debug_token", _ =>
+        {
+            var response = GraphTestHost.Json(Error(80004), HttpStatusCode.BadRequest);
+            response.Headers.Add("X-Business-Use-Case-Usage",
+                """{"1":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":30},{"type":"ads_management","call_count":100,"estimated_time_to_regain_access":0}],"2":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":19},{"type":"instagram","call_count":99}]}""");
+            return response;
+        });
+
+        var error = await Assert.ThrowsAsync<GraphRateLimitException>(() => _host.Client.DebugTokenAsync(LongLivedToken));
+
+        Assert.Equal(TimeSpan.FromMinutes(30), error.RetryAfter);
+    }
+
+    [Fact]
     public void The_classifier_caps_a_far_future_date_whatever_the_clock()
     {
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);

@@ -100,6 +100,56 @@ public sealed class GraphAccessTokenHandlerTests
         await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAsync(new Uri("http://evil.test/me")));
         Assert.DoesNotContain(UserToken, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("evil.test", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_without_an_absolute_URI_fails_before_any_token_is_attached()
+    {
+        var (host, api, _) = Create(TokenKey.ForUser("1001"));
+        await using var __ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var anything = api.When("*").Respond("application/json", "{}");
+
+        // HttpClient rejects a relative URI itself; a bare invoker over the client's handlers does not.
+        using var invoker = new HttpMessageInvoker(host.Services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("graph"), disposeHandler: false);
+        using var relative = new HttpRequestMessage(HttpMethod.Get, new Uri("me", UriKind.Relative));
+        using var none = new HttpRequestMessage { Method = HttpMethod.Get };
+
+        var relativeError = await Assert.ThrowsAsync<InvalidOperationException>(() => invoker.SendAsync(relative, CancellationToken.None));
+        var noneError = await Assert.ThrowsAsync<InvalidOperationException>(() => invoker.SendAsync(none, CancellationToken.None));
+
+        Assert.Contains("absolute", relativeError.Message, StringComparison.Ordinal);
+        Assert.Contains("no URI", noneError.Message, StringComparison.Ordinal);
+        Assert.Null(relative.Headers.Authorization);
+        Assert.Equal(0, api.GetMatchCount(anything));
+    }
+
+    public static TheoryData<HttpStatusCode, string> NotRejections => new()
+    {
+        { HttpStatusCode.InternalServerError, LifecyclePayloads.Error(190, 460) },
+        { HttpStatusCode.ServiceUnavailable, LifecyclePayloads.Error(190, 460) },
+        { HttpStatusCode.OK, LifecyclePayloads.Error(190, 460) },
+        { HttpStatusCode.BadRequest, LifecyclePayloads.Error(190, 460, transient: true) },
+        { HttpStatusCode.NotFound, "<html><body>Not Found</body></html>" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotRejections))]
+    public async Task Only_a_non_transient_token_error_with_a_4xx_status_rejects_the_token(HttpStatusCode status, string body)
+    {
+        var (host, api, client) = Create(TokenKey.ForUser("1001"));
+        await using var _ = host;
+        await host.SeedUserAsync("1001", UserToken, TimeSpan.FromDays(50));
+        var me = api.When(HttpMethod.Get, Me).Respond(status, "application/json", body);
+
+        using var response = await client.GetAsync(new Uri(Me));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, api.GetMatchCount(me));
+        Assert.Equal(TokenStatus.Valid, (await host.Store.GetAsync(TokenKey.ForUser("1001")))!.Status);
+        Assert.Empty(host.Observer.Reauthentication);
     }
 
     [Fact]

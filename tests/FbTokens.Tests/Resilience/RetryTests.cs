@@ -23,6 +23,9 @@ public sealed class RetryTests : IDisposable
         { HttpStatusCode.BadRequest, Error(100, transient: true) },
         { HttpStatusCode.BadRequest, Error(341) },
         { HttpStatusCode.BadGateway, "<html>bad gateway</html>" },
+        { HttpStatusCode.InternalServerError, "<html>internal error</html>" },
+        { HttpStatusCode.InternalServerError, Error(100) },
+        { HttpStatusCode.BadRequest, Error(190, transient: true) },
         { HttpStatusCode.RequestTimeout, "" },
     };
 

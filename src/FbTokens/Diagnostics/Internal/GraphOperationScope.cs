@@ -29,6 +29,7 @@ internal sealed class GraphOperationScope : IDisposable
         _time = time;
 
         // No name is built, nor tag set, unless someone listens.
+        // Stryker disable once Conditional : without listeners StartActivity returns null too; the check only saves building the name
         _activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens " + request.Operation, ActivityKind.Internal) : null;
         _activity?.SetTag(GraphTelemetry.OperationTag, request.Operation);
         _activity?.SetTag(GraphTelemetry.EndpointTag, request.Endpoint);

@@ -36,6 +36,7 @@ internal static class GraphUsageParser
 
     public static GraphUsage? Parse(in UsageHeaderValues raw)
     {
+        // Stryker disable once Block,Statement : a fast path; without any usage header the parse below gives null too
         if (raw.App is null && raw.Page is null && raw.BusinessUseCases is null && raw.AdAccount is null)
         {
             return null;
@@ -149,6 +150,7 @@ internal static class GraphUsageParser
     /// <summary>A finite number from 0 to <paramref name="highest"/> (a JSON number, or a string holding one); else null.</summary>
     private static double? Number(JsonElement owner, string name, double highest)
     {
+        // Stryker disable once Block,Statement : an absent property leaves element undefined, which the switch maps to null too
         if (!owner.TryGetProperty(name, out var element))
         {
             return null;
@@ -182,6 +184,7 @@ internal static class GraphUsageParser
         {
             return JsonDocument.Parse(json, DocumentOptions);
         }
+        // Stryker disable once Block,Statement : the emptied catch returns default, which is the same null
         catch (JsonException)
         {
             // Not JSON, or nested deeper than any usage header: ignored, as advisory data.
@@ -199,6 +202,7 @@ internal readonly record struct UsageHeaderValues(string? App, string? Page, str
         string? app = null, page = null, buc = null, ad = null, version = null;
         foreach (var (name, values) in headers.NonValidated)
         {
+            // Stryker disable once Logical,Block,Statement : a fast path; a header with no value or a shorter name matches none below
             if (values.Count == 0 || name.Length < GraphUsageParser.AppUsageHeader.Length)
             {
                 continue;
@@ -232,6 +236,7 @@ internal readonly record struct UsageHeaderValues(string? App, string? Page, str
     // A repeated header is not what Graph sends; the last value stands (joining them would only make invalid JSON).
     private static string? Last(HeaderStringValues values)
     {
+        // Stryker disable once Block,Statement : a fast path; the loop below gives the single value too
         if (values.Count == 1)
         {
             return values.ToString();

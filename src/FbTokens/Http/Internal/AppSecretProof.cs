@@ -29,6 +29,7 @@ internal sealed class AppSecretProof(IOptions<FbTokensOptions> options)
     /// <summary>The proof for <paramref name="accessToken"/> with an explicit key.</summary>
     public static string Compute(ReadOnlySpan<byte> key, string accessToken)
     {
+        // Stryker disable once Conditional,Equality : where the buffer lives (stack or heap) does not change the bytes hashed
         Span<byte> message = accessToken.Length <= 1024 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(accessToken.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(accessToken.Length)];
         var length = Encoding.UTF8.GetBytes(accessToken, message);
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];

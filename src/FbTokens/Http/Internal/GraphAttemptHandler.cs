@@ -19,6 +19,7 @@ internal sealed class GraphAttemptHandler(GraphUsageTracker tracker, IOptions<Fb
         var operation = graphRequest?.Operation ?? "request";
         var attempt = graphRequest?.StartAttempt() ?? 1;
 
+        // Stryker disable once Conditional : without listeners StartActivity returns null too; the check only saves building the name
         using var activity = GraphTelemetry.Source.HasListeners() ? GraphTelemetry.Source.StartActivity("FbTokens attempt", ActivityKind.Client) : null;
         if (activity is not null)
         {

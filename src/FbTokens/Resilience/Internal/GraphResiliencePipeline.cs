@@ -58,6 +58,7 @@ internal static class GraphResiliencePipeline
         {
             // The handler AddResilienceHandler just added: the last resilience handler so far.
             var slot = handlers.Count - 1;
+            // Stryker disable once Equality,Logical,Statement,Update,Block : defensive; AddResilienceHandler's handler is the last one when this runs, so the loop never turns
             while (slot >= 0 && handlers[slot] is not ResilienceHandler)
             {
                 slot--;
@@ -71,6 +72,7 @@ internal static class GraphResiliencePipeline
             {
                 if (handlers[i] is ResilienceHandler)
                 {
+                    // Stryker disable once Statement : the discarded handler was never used; disposing it frees nothing observable
                     handlers[i].Dispose();
                     handlers.RemoveAt(i);
                     slot--;
@@ -81,6 +83,7 @@ internal static class GraphResiliencePipeline
                 && FbTokensApps.GetOptional<ResiliencePipelineReplacement>(services, appName) is null)
             {
                 // Turned off: no handler at all, not an empty pipeline.
+                // Stryker disable once Statement : the discarded handler was never used; disposing it frees nothing observable
                 handlers[slot].Dispose();
                 handlers.RemoveAt(slot);
             }

@@ -116,6 +116,7 @@ internal sealed class GraphRetryPolicy(GraphResilienceOptions options, TimeProvi
             var body = await ResponseBody.ReadErrorAsync(response, GraphRequestOptions.Of(response.RequestMessage), cancellationToken).ConfigureAwait(false);
             return GraphResponseReader.TryParseError(body);
         }
+        // Stryker disable once Block : the emptied catch returns default, the same null
         catch (GraphProtocolException)
         {
             return null;
