@@ -124,7 +124,9 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
         !string.IsNullOrEmpty(address.UserInfo)
         || address.OriginalString.Contains('?', StringComparison.Ordinal)
         || address.OriginalString.Contains('#', StringComparison.Ordinal)
+        // Stryker disable once Equality : a parsed query needs a '?' in the original string, which the test above catches
         || address.Query.Length > 0
+        // Stryker disable once Equality : a parsed fragment needs a '#' in the original string, which the test above catches
         || address.Fragment.Length > 0;
 
     /// <summary>Non-empty and only the printable ASCII characters '!' to '~': no white space, control or non-ASCII character.</summary>
