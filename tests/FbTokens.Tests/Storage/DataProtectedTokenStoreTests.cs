@@ -35,6 +35,14 @@ public sealed class DataProtectedTokenStoreTests
     }
 
     [Fact]
+    public async Task A_key_that_was_never_stored_reads_as_null()
+    {
+        var store = new DataProtectedTokenStore(new InMemoryTokenStore(), new EphemeralDataProtectionProvider());
+
+        Assert.Null(await store.GetAsync(TokenKey.ForUser("404")));
+    }
+
+    [Fact]
     public async Task A_value_written_without_protection_fails_with_a_message_that_hides_it()
     {
         var inner = new InMemoryTokenStore();

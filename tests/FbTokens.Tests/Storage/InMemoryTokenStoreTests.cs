@@ -130,4 +130,28 @@ public sealed class InMemoryTokenStoreTests
         Assert.NotEqual(TokenKey.ForPage("5"), TokenKey.ForUser("5"));
         Assert.Equal("SystemUser:9@77", TokenKey.ForSystemUser("9", "77").ToString());
     }
+
+    [Fact]
+    public async Task A_cancelled_call_neither_reads_nor_writes()
+    {
+        var store = new InMemoryTokenStore();
+        await store.SetAsync(Token("1"), expectedVersion: 0);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetAsync(TokenKey.ForUser("1"), cancelled.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.SetAsync(Token("1", "EAABcancelledwrite0123456789"), null, cancelled.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.RemoveAsync(TokenKey.ForUser("1"), null, cancelled.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var token in store.ListAsync(null, cancelled.Token))
+            {
+                Assert.Fail("A cancelled listing returned " + token.Key);
+            }
+        });
+
+        var kept = await store.GetAsync(TokenKey.ForUser("1"));
+        Assert.Equal("EAABsecretvalue0123456789", kept!.Value);
+        Assert.Equal(1, kept.Version);
+    }
 }

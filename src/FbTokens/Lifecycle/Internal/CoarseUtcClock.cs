@@ -5,23 +5,31 @@ namespace FbTokens.Internal;
 /// monotonic tick count (cheap, coarse) added to a UTC reading taken at most a second earlier. Token lifetimes are
 /// hours to days, so the error does not matter there; everything else keeps reading the exact clock.
 /// </summary>
-internal sealed class CoarseUtcClock(TimeProvider timeProvider)
+/// <param name="timeProvider">The exact clock, read once a second.</param>
+/// <param name="tickCount">The monotonic millisecond count; <see cref="Environment.TickCount64"/> outside tests.</param>
+internal sealed class CoarseUtcClock(TimeProvider timeProvider, Func<long> tickCount)
 {
     private const long ResyncAfterMilliseconds = 1000;
 
-    private Anchor _anchor = new(Environment.TickCount64, timeProvider.GetUtcNow());
+    private Anchor _anchor = new(tickCount(), timeProvider.GetUtcNow());
+
+    /// <summary>A clock over <paramref name="timeProvider"/> and the system's tick count.</summary>
+    public CoarseUtcClock(TimeProvider timeProvider)
+        : this(timeProvider, static () => Environment.TickCount64)
+    {
+    }
 
     public DateTimeOffset GetUtcNow()
     {
         var anchor = Volatile.Read(ref _anchor);
-        var elapsed = Environment.TickCount64 - anchor.Ticks;
+        var elapsed = tickCount() - anchor.Ticks;
         if (elapsed is >= 0 and < ResyncAfterMilliseconds)
         {
             return anchor.Utc.AddMilliseconds(elapsed);
         }
 
         // Resynchronise with the real clock (it may have been adjusted); a race just takes two readings.
-        var fresh = new Anchor(Environment.TickCount64, timeProvider.GetUtcNow());
+        var fresh = new Anchor(tickCount(), timeProvider.GetUtcNow());
         Volatile.Write(ref _anchor, fresh);
         return fresh.Utc;
     }

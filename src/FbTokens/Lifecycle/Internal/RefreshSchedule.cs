@@ -27,6 +27,8 @@ internal static class RefreshSchedule
         }
 
         var maxJitter = options.RefreshJitter;
+
+        // Stryker disable once Equality,Logical : a fast path; past it the jitter check below gives false for these same cases
         if (maxJitter <= TimeSpan.Zero || nowTicks < latest - maxJitter.Ticks)
         {
             return false;
@@ -42,6 +44,7 @@ internal static class RefreshSchedule
     /// </summary>
     public static TimeSpan Jitter(TokenKey key, DateTimeOffset expiresAt, TimeSpan maxJitter)
     {
+        // Stryker disable once Equality : a zero maxJitter scales the hash below to zero as well
         if (maxJitter <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;
@@ -63,9 +66,11 @@ internal static class RefreshSchedule
         var seconds = expiresAt.ToUnixTimeSeconds();
         for (var i = 0; i < 8; i++)
         {
+            // Stryker disable once Bitwise : the byte cast keeps bits the sign fill never reaches (i is at most 7)
             hash = (hash ^ (byte)(seconds >> (8 * i))) * prime;
         }
 
+        // Stryker disable once Bitwise : hash is unsigned, so >> already shifts in zeros
         var fraction = (hash >> 11) * (1.0 / (1UL << 53));
         return TimeSpan.FromTicks((long)(maxJitter.Ticks * fraction));
 

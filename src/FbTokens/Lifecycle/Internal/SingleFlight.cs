@@ -33,6 +33,7 @@ internal sealed class SingleFlight<TKey, TValue>
 
             Lazy<Task<TValue>>? flight = null;
             flight = new Lazy<Task<TValue>>(() => RunThenForgetAsync(key, flight!, k => work(k, state)), LazyThreadSafetyMode.ExecutionAndPublication);
+            // Stryker disable once Block : without the early return the loop finds this same flight and returns it
             if (_flights.TryAdd(key, flight))
             {
                 return flight.Value.WaitAsync(cancellationToken);

@@ -16,6 +16,7 @@ internal static class LoginArgumentChecks
             throw new ArgumentException("The redirect URI must use https (http is allowed only for localhost and loopback addresses).", paramName);
         }
 
+        // Stryker disable once Equality : a parsed fragment needs a '#' in the original string, which the second test catches on its own
         if (value.Fragment.Length > 0 || value.OriginalString.Contains('#', StringComparison.Ordinal))
         {
             throw new ArgumentException("The redirect URI must not have a fragment (#...).", paramName);

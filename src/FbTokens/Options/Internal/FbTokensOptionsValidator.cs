@@ -120,12 +120,18 @@ internal sealed partial class FbTokensOptionsValidator(IEnumerable<OptionsConfig
         }
     }
 
-    private static bool HasQueryFragmentOrUserInfo(Uri address) =>
-        !string.IsNullOrEmpty(address.UserInfo)
-        || address.OriginalString.Contains('?', StringComparison.Ordinal)
-        || address.OriginalString.Contains('#', StringComparison.Ordinal)
-        || address.Query.Length > 0
-        || address.Fragment.Length > 0;
+    private static bool HasQueryFragmentOrUserInfo(Uri address)
+    {
+        if (!string.IsNullOrEmpty(address.UserInfo)
+            || address.OriginalString.Contains('?', StringComparison.Ordinal)
+            || address.OriginalString.Contains('#', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // Stryker disable once Equality,Logical : a parsed query or fragment needs a '?' or '#' in the original string, caught above
+        return address.Query.Length > 0 || address.Fragment.Length > 0;
+    }
 
     /// <summary>Non-empty and only the printable ASCII characters '!' to '~': no white space, control or non-ASCII character.</summary>
     private static bool IsPrintableAscii(string value)

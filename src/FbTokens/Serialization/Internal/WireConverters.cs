@@ -27,19 +27,7 @@ internal sealed class ExpiresInConverter : JsonConverter<long?>
                 $"expires_in is {description}, not a lifetime in seconds from 1 to {WireRanges.MaxExpiresInSeconds}."));
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options) => WriteNullable(writer, value);
-
-    internal static void WriteNullable(Utf8JsonWriter writer, long? value)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options) => throw WireRanges.ReadOnly();
 }
 
 /// <summary>
@@ -62,7 +50,7 @@ internal sealed class UnixSecondsConverter : JsonConverter<long?>
             : throw new JsonException($"A debug_token timestamp is {description}, not a whole, non-negative number of Unix seconds.");
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options) => ExpiresInConverter.WriteNullable(writer, value);
+    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options) => throw WireRanges.ReadOnly();
 }
 
 /// <summary>
@@ -81,7 +69,8 @@ internal sealed class GraphIdConverter : JsonConverter<string>
         if (reader.TokenType == JsonTokenType.Number)
         {
             var text = WireRanges.NumberText(ref reader);
-            if (text.Length is > 0 and <= 32 && text.All(char.IsAsciiDigit))
+            // A number token is never empty; past 32 characters NumberText has cut it and added an ellipsis.
+            if (text.Length <= 32 && text.All(char.IsAsciiDigit))
             {
                 return text;
             }

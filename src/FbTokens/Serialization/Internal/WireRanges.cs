@@ -76,11 +76,13 @@ internal static class WireRanges
         JsonTokenType.String => string.Create(CultureInfo.InvariantCulture, $"a string of {reader.GetString()!.Length} characters"),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
-        JsonTokenType.Null => "null",
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",
         _ => "an unexpected JSON value",
     };
+
+    /// <summary>What the <c>Write</c> side of these converters throws: Graph's payloads are only ever read.</summary>
+    public static NotSupportedException ReadOnly() => new("Graph payloads are read, never written.");
 
     /// <summary>Reads a whole number, from a JSON number or a numeric string; null when the value is not one.</summary>
     public static long? TryReadInteger(ref Utf8JsonReader reader, out string description, out bool beyondInt64)
@@ -116,14 +118,13 @@ internal static class WireRanges
     // 1e5, 1.0, or a whole number past Int64: saturated, so that the caller's range check sees it as out of range.
     private static long? TryParseLarge(string text, ref bool beyondInt64)
     {
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
-        {
-            return null;
-        }
-
+        // The text is a JSON number token, which always parses (a huge exponent gives an infinity, never NaN).
+        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         if (value >= long.MaxValue || value <= long.MinValue)
         {
             beyondInt64 = true;
+
+            // Stryker disable once Equality : value is at least 2^63 or at most -2^63 here, never zero
             return value > 0 ? long.MaxValue : long.MinValue;
         }
 

@@ -43,17 +43,7 @@ internal sealed class WireIntegerConverter : JsonConverter<WireInteger>
         return value is { } v && !beyond ? new WireInteger(v, null) : new WireInteger(null, description);
     }
 
-    public override void Write(Utf8JsonWriter writer, WireInteger value, JsonSerializerOptions options)
-    {
-        if (value.Value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    public override void Write(Utf8JsonWriter writer, WireInteger value, JsonSerializerOptions options) => throw WireRanges.ReadOnly();
 }
 
 internal sealed class WireStringConverter : JsonConverter<WireString>
@@ -77,5 +67,5 @@ internal sealed class WireStringConverter : JsonConverter<WireString>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, WireString value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+    public override void Write(Utf8JsonWriter writer, WireString value, JsonSerializerOptions options) => throw WireRanges.ReadOnly();
 }
