@@ -15,10 +15,10 @@ public sealed class LoginInputRulesTests
         new FakeTimeProvider(),
         NullLogger<FacebookLoginUrlBuilder>.Instance);
 
-    private static string Refusal(FacebookLoginRequest request)
+    private static string Refusal(FacebookLoginRequest request, string member)
     {
         var error = Assert.Throws<ArgumentException>(() => Login.Build(request));
-        Assert.Equal("request", error.ParamName);
+        Assert.Equal("request." + member, error.ParamName);
         return error.Message;
     }
 
@@ -30,7 +30,7 @@ public sealed class LoginInputRulesTests
     [InlineData("https://app.example.com/call\u0001back", "The redirect URI contains control characters.")]
     public void A_bad_redirect_uri_is_refused_saying_why(string redirect, string message)
     {
-        Assert.StartsWith(message, Refusal(new FacebookLoginRequest(new Uri(redirect, UriKind.RelativeOrAbsolute))), StringComparison.Ordinal);
+        Assert.StartsWith(message, Refusal(new FacebookLoginRequest(new Uri(redirect, UriKind.RelativeOrAbsolute)), "RedirectUri"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed class LoginInputRulesTests
     [InlineData("email,public_profile", "A scope contains white space, a comma or a control character: give each permission as its own item, e.g. [\"email\", \"pages_show_list\"].")]
     public void A_bad_scope_is_refused_saying_why(string? scope, string message)
     {
-        Assert.StartsWith(message, Refusal(new FacebookLoginRequest(Callback) { Scopes = [scope!] }), StringComparison.Ordinal);
+        Assert.StartsWith(message, Refusal(new FacebookLoginRequest(Callback) { Scopes = [scope!] }, "Scopes"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class LoginInputRulesTests
     {
         Assert.StartsWith(
             "The config id is empty or contains white space or control characters.",
-            Refusal(new FacebookLoginRequest(Callback) { ConfigId = configId }),
+            Refusal(new FacebookLoginRequest(Callback) { ConfigId = configId }, "ConfigId"),
             StringComparison.Ordinal);
     }
 

@@ -54,7 +54,8 @@ public sealed class StoredTokenTests
         Assert.Contains(", ExpiresAt = " + Now + ", DataAccessExpiresAt = " + Now.AddDays(90) + ", ", text, StringComparison.Ordinal);
         Assert.Contains(", Scopes = [email, pages_show_list], Status = Invalid, InvalidReason = PasswordChanged, ", text, StringComparison.Ordinal);
         Assert.Contains(", IssuedAt = " + Now.AddDays(-1) + ", UpdatedAt = " + Now.AddHours(-1) + ", ", text, StringComparison.Ordinal);
-        Assert.Contains(", MachineId = machine-1, OwnerUserId = 9, Version = 7", text, StringComparison.Ordinal);
+        Assert.Contains(", MachineId = machine-1, OwnerUserId = 9, ", text, StringComparison.Ordinal);
+        Assert.Contains(", Version = 7", text, StringComparison.Ordinal);
         Assert.EndsWith(" }", text, StringComparison.Ordinal);
     }
 }
