@@ -51,33 +51,34 @@ internal sealed class GraphTokenClient : IGraphTokenClient
         return new AccessTokenResponse(payload.AccessToken, SpentCodeTokenType(payload, request.Operation), expiresIn, expiresAt);
     }
 
-    public async Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default)
+    public Task<LongLivedTokenResponse> ExchangeForLongLivedTokenAsync(string shortLivedUserToken, CancellationToken cancellationToken = default)
     {
         ArgumentChecks.Credential(shortLivedUserToken);
         var secret = RequireAppSecret(nameof(ExchangeForLongLivedTokenAsync));
-
-        var request = new GraphRequest("ExchangeForLongLivedToken", HttpMethod.Post, "oauth/access_token")
-            .Add("grant_type", "fb_exchange_token")
-            .Add("client_id", _options.AppId)
-            .AddSecret("client_secret", secret)
-            .AddSecret("fb_exchange_token", shortLivedUserToken);
-        request.Token = shortLivedUserToken;
-        var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
-        return ToLongLived(payload);
+        return FbExchangeAsync("ExchangeForLongLivedToken", shortLivedUserToken, secret, sixtyDays: false, cancellationToken);
     }
 
-    public async Task<LongLivedTokenResponse> RenewSystemUserTokenAsync(string systemUserToken, CancellationToken cancellationToken = default)
+    public Task<LongLivedTokenResponse> RenewSystemUserTokenAsync(string systemUserToken, CancellationToken cancellationToken = default)
     {
         ArgumentChecks.Credential(systemUserToken);
         var secret = RequireAppSecret(nameof(RenewSystemUserTokenAsync));
+        return FbExchangeAsync("RenewSystemUserToken", systemUserToken, secret, sixtyDays: true, cancellationToken);
+    }
 
-        var request = new GraphRequest("RenewSystemUserToken", HttpMethod.Post, "oauth/access_token")
+    /// <summary><c>grant_type=fb_exchange_token</c>; for a 60-day system-user token with <c>set_token_expires_in_60_days=true</c>.</summary>
+    private async Task<LongLivedTokenResponse> FbExchangeAsync(string operation, string token, string secret, bool sixtyDays, CancellationToken cancellationToken)
+    {
+        var request = new GraphRequest(operation, HttpMethod.Post, "oauth/access_token")
             .Add("grant_type", "fb_exchange_token")
             .Add("client_id", _options.AppId)
-            .AddSecret("client_secret", secret)
-            .Add("set_token_expires_in_60_days", "true")
-            .AddSecret("fb_exchange_token", systemUserToken);
-        request.Token = systemUserToken;
+            .AddSecret("client_secret", secret);
+        if (sixtyDays)
+        {
+            request.Add("set_token_expires_in_60_days", "true");
+        }
+
+        request.AddSecret("fb_exchange_token", token);
+        request.Token = token;
         var payload = await SendAsync(request, GraphJsonContext.Default.TokenPayload, cancellationToken).ConfigureAwait(false);
         return ToLongLived(payload);
     }
