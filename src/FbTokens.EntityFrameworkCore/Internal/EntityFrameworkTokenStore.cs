@@ -163,6 +163,34 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         }
     }
 
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+
+        // The user token by primary key, the tokens the person owns by the (OwnerUserId, AppId) index; one person has a
+        // handful of rows, read in one query.
+        var userKey = new TokenKey(TokenKind.User, userId, appId).ToString();
+        List<StoredTokenEntity> rows;
+        await using (var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                rows = await lease.Tokens.AsNoTracking()
+                    .Where(e => e.Key == userKey || (e.OwnerUserId == userId && e.AppId == appId))
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                throw Unavailable("list the tokens of", "user " + userId, ex);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            yield return ToToken(row);
+        }
+    }
+
     private async Task<long> WriteAnyAsync(ContextLease lease, StoredTokenEntity row, TokenKey key, CancellationToken cancellationToken)
     {
         var context = lease.Context;

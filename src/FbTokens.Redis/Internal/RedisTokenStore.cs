@@ -155,6 +155,18 @@ internal sealed class RedisTokenStore : ITokenStore
         }
     }
 
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        await foreach (var token in ListAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            if (token.Key.AppId == appId && ((token.Key.Kind == TokenKind.User && token.Key.SubjectId == userId) || token.OwnerUserId == userId))
+            {
+                yield return token;
+            }
+        }
+    }
+
     private async Task<(List<StoredToken> Tokens, int Count, RedisValue Last)> ReadPageAsync(TokenKind kind, RedisValue after, CancellationToken cancellationToken)
     {
         try
