@@ -41,6 +41,9 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// </summary>
     public Uri BaseAddress => _server?.BaseAddress ?? InMemoryBaseAddress;
 
+    /// <summary>The engine, for the admin-route tests.</summary>
+    internal EmulatorEngine Engine => _engine;
+
     /// <summary>The clock the emulator runs on.</summary>
     public TimeProvider TimeProvider { get; }
 
