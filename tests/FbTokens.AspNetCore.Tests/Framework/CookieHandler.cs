@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace FbTokens.AspNetCore.Tests.Framework;
 
@@ -19,7 +20,12 @@ internal sealed class CookieHandler(HttpMessageHandler inner, CookieContainer co
         {
             foreach (var setCookie in setCookies)
             {
-                cookies.SetCookies(uri, setCookie);
+                // The app runs on a fake clock, the jar on the real one: an absolute expiry means nothing here except
+                // the 1970 date of a deleted cookie (Max-Age is relative and kept).
+                var cookie = setCookie.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)
+                    ? setCookie
+                    : Regex.Replace(setCookie, "expires=[^;]*;? ?", string.Empty, RegexOptions.IgnoreCase);
+                cookies.SetCookies(uri, cookie);
             }
         }
 
