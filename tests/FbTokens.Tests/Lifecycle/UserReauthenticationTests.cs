@@ -186,6 +186,40 @@ public sealed class UserReauthenticationTests
     }
 
     [Fact]
+    public async Task InvalidateUser_reports_a_store_failure_while_a_rejection_found_by_the_manager_keeps_its_mark()
+    {
+        var store = new PersonIndexDownStore();
+        await using var host = new LifecycleHost(services: s => s.AddSingleton<ITokenStore>(store));
+        await SeedPersonAsync(host);
+
+        // Explicit (a deauthorize callback): the failure reaches the caller, which must not answer success.
+        await Assert.ThrowsAsync<TokenStoreUnavailableException>(() => host.PublicManager.InvalidateUserAsync("1001", TokenErrorReason.AppNotInstalled));
+
+        // Found by the manager: the rejected token is marked and the rest waits for the next sweep or request.
+        Assert.True(await host.PublicManager.MarkInvalidAsync(User, TokenErrorReason.PasswordChanged));
+        Assert.Equal(TokenStatus.Invalid, (await host.Store.GetAsync(User))!.Status);
+    }
+
+    /// <summary>An in-memory store whose index by person is down.</summary>
+    private sealed class PersonIndexDownStore : ITokenStore
+    {
+        private readonly InMemoryTokenStore _inner = new();
+
+        public ValueTask<StoredToken?> GetAsync(TokenKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+
+        public ValueTask<StoredToken> SetAsync(StoredToken token, long? expectedVersion, CancellationToken cancellationToken = default) =>
+            _inner.SetAsync(token, expectedVersion, cancellationToken);
+
+        public ValueTask<bool> RemoveAsync(TokenKey key, long? expectedVersion, CancellationToken cancellationToken = default) =>
+            _inner.RemoveAsync(key, expectedVersion, cancellationToken);
+
+        public IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, CancellationToken cancellationToken = default) => _inner.ListAsync(kind, cancellationToken);
+
+        public IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, CancellationToken cancellationToken = default) =>
+            throw new TokenStoreUnavailableException("The person index is down.", null);
+    }
+
+    [Fact]
     public async Task InvalidateUser_finds_the_tokens_under_the_app_id_too_and_rejects_reasons_that_keep_tokens_valid()
     {
         await using var host = new LifecycleHost();

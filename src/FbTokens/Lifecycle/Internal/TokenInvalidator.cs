@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace FbTokens.Internal;
@@ -107,6 +108,7 @@ internal sealed partial class TokenInvalidator
         var cancellationToken = _stopping.Token;
         var marked = new List<TokenKey>();
         var notified = new List<TokenKey>();
+        ExceptionDispatchInfo? failure = null;
         StoredToken? user = first?.Key.Kind == TokenKind.User ? first : null;
         var raisesUserNotice = user is not null;
         var userStored = user is not null;
@@ -183,8 +185,10 @@ internal sealed partial class TokenInvalidator
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The first token is marked and its notice sent; the others are found again by the next sweep or request.
+            // The first token is marked and its notice sent; the others are found again by the next sweep or request. An
+            // explicit request (a deauthorize callback) must not report success, so it gets the failure after the notice.
             CascadeFailed(_logger, userId, appId, reason, ex);
+            failure = explicitRequest ? ExceptionDispatchInfo.Capture(ex) : null;
         }
 
         // Without a stored user token there is nothing to decide on: whoever turned a token tells the person.
@@ -196,6 +200,7 @@ internal sealed partial class TokenInvalidator
                 new UserReauthenticationRequiredNotice(userId, appId, reason, notified, (user ?? first)?.Scopes ?? [], now), cancellationToken).ConfigureAwait(false);
         }
 
+        failure?.Throw();
         return marked;
     }
 
