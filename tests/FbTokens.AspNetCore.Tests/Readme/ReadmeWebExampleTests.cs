@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -91,7 +90,7 @@ public sealed class ReadmeWebExampleTests
     [Fact]
     public void README_shows_the_example_exactly_as_it_is_compiled_here()
     {
-        var source = File.ReadAllLines(ThisFile());
+        var source = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests", "FbTokens.AspNetCore.Tests", "Readme", "ReadmeWebExampleTests.cs"));
         var begin = Array.FindIndex(source, l => l.Trim() == "// README web example: begin");
         var end = Array.FindIndex(source, l => l.Trim() == "// README web example: end");
         Assert.True(begin > 0 && end > begin);
@@ -101,16 +100,15 @@ public sealed class ReadmeWebExampleTests
         Assert.Contains(string.Join("\n", example), readme, StringComparison.Ordinal);
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
     private static string RepositoryRoot()
     {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!);
+        // From the test's output folder up (CI builds map source paths, so [CallerFilePath] is not a real path there).
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FbTokens.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("FbTokens.sln not found above the test source.");
+        return directory?.FullName ?? throw new InvalidOperationException("FbTokens.sln not found above the test's output folder.");
     }
 }
