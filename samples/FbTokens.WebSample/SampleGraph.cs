@@ -10,13 +10,16 @@ namespace FbTokens.WebSample;
 /// </summary>
 public sealed class SampleGraph : IAsyncDisposable
 {
-    private SampleGraph(GraphTokenEmulator? emulator, string appId, string appSecret, Uri graphBaseAddress, Uri dialogBaseAddress, string graphApiVersion)
+    private Uri? _graphBaseAddress;
+    private Uri? _dialogBaseAddress;
+
+    private SampleGraph(GraphTokenEmulator? emulator, string appId, string appSecret, Uri? graphBaseAddress, Uri? dialogBaseAddress, string graphApiVersion)
     {
         Emulator = emulator;
         AppId = appId;
         AppSecret = appSecret;
-        GraphBaseAddress = graphBaseAddress;
-        DialogBaseAddress = dialogBaseAddress;
+        _graphBaseAddress = graphBaseAddress;
+        _dialogBaseAddress = dialogBaseAddress;
         GraphApiVersion = graphApiVersion;
     }
 
@@ -30,10 +33,10 @@ public sealed class SampleGraph : IAsyncDisposable
     public string AppSecret { get; }
 
     /// <summary>Where Graph is: https://graph.facebook.com/ or the emulator.</summary>
-    public Uri GraphBaseAddress { get; }
+    public Uri GraphBaseAddress => _graphBaseAddress ?? throw NotStarted();
 
     /// <summary>Where the Login dialog is: https://www.facebook.com/ or the emulator.</summary>
-    public Uri DialogBaseAddress { get; }
+    public Uri DialogBaseAddress => _dialogBaseAddress ?? throw NotStarted();
 
     /// <summary>The Graph API version of the dialog and token endpoints, e.g. v24.0.</summary>
     public string GraphApiVersion { get; }
@@ -44,8 +47,13 @@ public sealed class SampleGraph : IAsyncDisposable
     /// <summary>The code-exchange endpoint, for the OAuth handler.</summary>
     public Uri TokenEndpoint => new(GraphBaseAddress, $"{GraphApiVersion}/oauth/access_token");
 
-    /// <summary>Reads the configuration; starts the embedded emulator when no app is configured.</summary>
-    public static async Task<SampleGraph> StartAsync(IConfiguration configuration)
+    /// <summary>
+    /// Reads the configuration. Without an app, creates the embedded emulator; <see cref="StartAsync"/> starts it once the
+    /// app is built (the emulator runs a host of its own, and hosts built before the app's would confuse
+    /// WebApplicationFactory, which takes the first host built as the app's). Everything that reads the addresses does so
+    /// lazily, in options callbacks.
+    /// </summary>
+    public static SampleGraph Create(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("FbTokens");
@@ -62,20 +70,21 @@ public sealed class SampleGraph : IAsyncDisposable
         }
 
         var emulator = new GraphTokenEmulator();
-        try
+        // The person the emulated Login dialog signs in (the user created last), with pages to list.
+        var person = emulator.CreateTestUser("Sample Person");
+        emulator.CreatePage(person.Id, "Sample Bakery", "Local business");
+        emulator.CreatePage(person.Id, "Sample Book Club", "Community");
+        emulator.CreatePage(person.Id, "Sample Records", "Musician/band");
+        return new SampleGraph(emulator, emulator.DefaultApp.AppId, emulator.DefaultApp.AppSecret, null, null, version);
+    }
+
+    /// <summary>Starts the embedded emulator on a loopback port of its own, if there is one.</summary>
+    public async Task StartAsync()
+    {
+        if (Emulator is not null && _graphBaseAddress is null)
         {
-            var baseAddress = await emulator.StartServerAsync();
-            // The person the emulated Login dialog signs in (the user created last), with pages to list.
-            var person = emulator.CreateTestUser("Sample Person");
-            emulator.CreatePage(person.Id, "Sample Bakery", "Local business");
-            emulator.CreatePage(person.Id, "Sample Book Club", "Community");
-            emulator.CreatePage(person.Id, "Sample Records", "Musician/band");
-            return new SampleGraph(emulator, emulator.DefaultApp.AppId, emulator.DefaultApp.AppSecret, baseAddress, baseAddress, version);
-        }
-        catch
-        {
-            await emulator.DisposeAsync();
-            throw;
+            var baseAddress = await Emulator.StartServerAsync();
+            (_graphBaseAddress, _dialogBaseAddress) = (baseAddress, baseAddress);
         }
     }
 
@@ -88,6 +97,8 @@ public sealed class SampleGraph : IAsyncDisposable
         options.GraphBaseAddress = GraphBaseAddress;
         options.GraphApiVersion = GraphApiVersion;
     }
+
+    private static InvalidOperationException NotStarted() => new("The embedded emulator has not been started (SampleGraph.StartAsync).");
 
     /// <summary>Stops the embedded emulator, if any.</summary>
     public ValueTask DisposeAsync() => Emulator?.DisposeAsync() ?? ValueTask.CompletedTask;

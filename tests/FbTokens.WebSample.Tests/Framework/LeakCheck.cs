@@ -54,9 +54,9 @@ internal sealed class LeakCheck
     public int Count => _secrets.Count;
 
     /// <summary>Fails when a log line holds a collected secret, or a query parameter or field that carries one.</summary>
-    public void AssertNoneIn(CapturingLoggerProvider logs)
+    public void AssertNoneIn(CapturingLoggerProvider logs, int minimumSecrets)
     {
-        Assert.True(_secrets.Count >= 3, $"only {_secrets.Count} secrets were collected: the check would prove little");
+        Assert.True(_secrets.Count >= minimumSecrets, $"only {_secrets.Count} secrets were collected: the check would prove little");
         var lines = logs.Entries.Select(e => e.Text).ToList();
         Assert.NotEmpty(lines);
         foreach (var line in lines)
