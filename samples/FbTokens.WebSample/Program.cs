@@ -141,8 +141,8 @@ app.MapFacebookLogin(SampleAuth.EndpointLoginPath, o =>
 
 // Facebook's callbacks: the person removed the app (every stored token of theirs turns invalid, the re-login notice is
 // raised), or asked for their data to be deleted (their tokens are removed; Facebook gets the status page's URL).
-// PENDING app.MapFacebookDeauthorizeCallback(SampleAuth.DeauthorizePath);
-// PENDING app.MapFacebookDataDeletionCallback(SampleAuth.DataDeletionPath, SampleAuth.DataDeletionStatusPath);
+app.MapFacebookDeauthorizeCallback(SampleAuth.DeauthorizePath);
+app.MapFacebookDataDeletionCallback(SampleAuth.DataDeletionPath, SampleAuth.DataDeletionStatusPath);
 
 // Login style 1: the OAuth handler's challenge.
 app.MapGet("/login/oauth", () => TypedResults.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [SampleAuth.OAuthScheme]));

@@ -19,14 +19,19 @@ public sealed class ReloginNotices(ILogger<ReloginNotices> logger) : ITokenLifec
     /// <inheritdoc />
     public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken = default)
     {
+        // Per token: for hosts that act per page. The person hears about it once, below.
         ArgumentNullException.ThrowIfNull(notification);
         SampleLog.TokenInvalid(logger, notification.Key, notification.Reason);
-        if (notification.Key.Kind == TokenKind.User && notification.UserId is { } userId)
-        {
-            SampleLog.UserMustLogInAgain(logger, userId, notification.Reason, 1);
-            _byUser[userId] = notification.Reason.ToString();
-        }
+        return ValueTask.CompletedTask;
+    }
 
+    /// <inheritdoc />
+    public ValueTask OnUserReauthenticationRequiredAsync(UserReauthenticationRequiredNotice notice, CancellationToken cancellationToken = default)
+    {
+        // Once per person and event, whatever the number of their tokens it affected: where a real app sends one e-mail.
+        ArgumentNullException.ThrowIfNull(notice);
+        SampleLog.UserMustLogInAgain(logger, notice.UserId, notice.Reason, notice.AffectedKeys.Count);
+        _byUser[notice.UserId] = notice.Reason.ToString();
         return ValueTask.CompletedTask;
     }
 

@@ -66,10 +66,17 @@ internal sealed class LeakCheck
                 Assert.False(line.Contains(secret, StringComparison.Ordinal), $"a log line holds a secret ({secret.Length} chars): {Redact(line)}");
             }
 
-            foreach (var marker in (string[])["code=", "access_token=", "signed_request=", "client_secret=", "appsecret_proof="])
+            foreach (var marker in (string[])["access_token=", "signed_request=", "client_secret=", "appsecret_proof=", "fb_exchange_token="])
             {
                 Assert.False(line.Contains(marker, StringComparison.OrdinalIgnoreCase), $"a log line holds '{marker}': {Redact(line)}");
             }
+
+            // A login code in a URL (?code= or &code=). The data-deletion status page's ?code= is the confirmation code
+            // Facebook shows the person: public, not a credential.
+            var withoutStatusPage = line.Replace(WebSample.SampleAuth.DataDeletionStatusPath + "?code=", "", StringComparison.Ordinal);
+            Assert.False(
+                withoutStatusPage.Contains("?code=", StringComparison.OrdinalIgnoreCase) || withoutStatusPage.Contains("&code=", StringComparison.OrdinalIgnoreCase),
+                $"a log line holds a login code parameter: {Redact(line)}");
         }
     }
 
