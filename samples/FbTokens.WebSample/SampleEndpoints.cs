@@ -49,6 +49,11 @@ public static class SampleEndpoints
             }
         }
 
+        // The accessor reads the user id from the principal and returns the stored token, renewed if due, or why not.
+        var current = await context.GetFacebookUserTokenAsync(context.RequestAborted);
+        var shown = current.Succeeded ? FbTokensMasking.MaskToken(current.Token!.Value) : $"{current.Status} {current.Reason}";
+        body.Append(CultureInfo.InvariantCulture, $"<p>Your user token: <span id=\"user-token\">{Html.Encode(shown)}</span></p>");
+
         if (notices.For(userId) is { } reason)
         {
             body.Append(CultureInfo.InvariantCulture, $"<p id=\"relogin-notice\">Re-login needed ({Html.Encode(reason)}): <a href=\"{SampleAuth.EndpointLoginPath}\">log in again</a>.</p>");
@@ -74,9 +79,10 @@ public static class SampleEndpoints
         var userId = UserId(context.User)!;
         var rows = new StringBuilder();
         var count = 0;
-        await foreach (var token in store.ListAsync(TokenKind.Page, context.RequestAborted))
+        // One person's tokens through the store's owner index: no scan of the whole store.
+        await foreach (var token in store.ListForUserAsync(userId, appId: null, context.RequestAborted))
         {
-            if (!string.Equals(token.OwnerUserId, userId, StringComparison.Ordinal) || token.Key.AppId is not null)
+            if (token.Key.Kind != TokenKind.Page)
             {
                 continue;
             }

@@ -27,6 +27,8 @@ public sealed partial class InMemoryFlowTests
         Assert.Equal(person.Id, Element(home, "signed-in-user"));
         Assert.Equal("endpoint helpers", Element(home, "login-style"));
         Assert.Equal("Valid", Element(home, "user-token-status"));
+        var userToken = await sample.Store.GetAsync(TokenKey.ForUser(person.Id));
+        Assert.Equal(FbTokensMasking.MaskToken(userToken!.Value), Element(home, "user-token"));
         var list = WebUtility.HtmlDecode(await sample.PageAsync("/pages"));
         Assert.Equal("3", Element(list, "page-count"));
         foreach (var page in pages)
