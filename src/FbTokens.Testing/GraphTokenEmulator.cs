@@ -4,7 +4,8 @@ namespace FbTokens.Testing;
 
 /// <summary>
 /// A local emulator of the Facebook Graph API token endpoints (<c>oauth/access_token</c>, <c>oauth/client_code</c>,
-/// <c>{user-id}/accounts</c>, <c>debug_token</c>, <c>me</c> and batch requests), faithful to Graph's fields, errors,
+/// <c>{user-id}/accounts</c>, <c>debug_token</c>, <c>me</c>, <c>me/permissions</c> and batch requests) and of the Facebook
+/// Login dialog (<c>{version}/dialog/oauth</c>), with app removal and data-deletion callbacks, faithful to Graph's fields, errors,
 /// lifetimes and usage headers. Host it in memory with <see cref="CreateHttpMessageHandler"/> (unit tests) or on
 /// loopback with <see cref="StartServerAsync"/> (out-of-process clients); both hosts share one engine and one state.
 /// </summary>
@@ -40,6 +41,9 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// once <see cref="StartServerAsync"/> has run, else <see cref="InMemoryBaseAddress"/>.
     /// </summary>
     public Uri BaseAddress => _server?.BaseAddress ?? InMemoryBaseAddress;
+
+    /// <summary>The engine, for the admin-route tests.</summary>
+    internal EmulatorEngine Engine => _engine;
 
     /// <summary>The clock the emulator runs on.</summary>
     public TimeProvider TimeProvider { get; }

@@ -186,6 +186,13 @@ public sealed class LoginDialogEmulatorTests
             Assert.False(result.Headers.ContainsKey("Location"));
         }
 
+        var token = await host.GetAsync("v24.0/dialog/oauth", ("client_id", host.App.AppId), ("redirect_uri", Redirect), ("response_type", "token"));
+        Assert.Equal(HttpStatusCode.BadRequest, token.Status);
+        var noAction = await host.PostFormAsync("v24.0/dialog/oauth", ("client_id", host.App.AppId), ("redirect_uri", Redirect));
+        Assert.Equal(HttpStatusCode.BadRequest, noAction.Status);
+        var put = await host.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"v24.0/dialog/oauth?client_id={host.App.AppId}&redirect_uri={Uri.EscapeDataString(Redirect)}"));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.Status);
+
         // Registered redirect URIs: only those; the scripted outcome is still waiting.
         host.App.ValidOAuthRedirectUris = [new Uri(Redirect)];
         var other = await host.GetAsync("v24.0/dialog/oauth", ("client_id", host.App.AppId), ("redirect_uri", "https://evil.example.com/cb"));
