@@ -50,7 +50,8 @@ internal sealed class WebTestHost : IAsyncDisposable
 
     public static async Task<WebTestHost> StartAsync(
         Action<WebApplication> map,
-        Action<WebApplicationBuilder, GraphTokenEmulator>? configure = null)
+        Action<WebApplicationBuilder, GraphTokenEmulator>? configure = null,
+        Action<IFbTokensBuilder>? fbTokens = null)
     {
         var time = new FakeTimeProvider(Start);
         var emulator = new GraphTokenEmulator(time);
@@ -60,10 +61,11 @@ internal sealed class WebTestHost : IAsyncDisposable
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddFbTokens(o => o.Resilience.MaxRetryAttempts = 0)
+        var fb = builder.Services.AddFbTokens(o => o.Resilience.MaxRetryAttempts = 0)
             .UseGraphTokenEmulator(emulator)
             .AddTokenManager()
             .AddFacebookLogin();
+        fbTokens?.Invoke(fb);
         configure?.Invoke(builder, emulator);
         var app = builder.Build();
         map(app);
