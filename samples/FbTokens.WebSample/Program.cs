@@ -154,11 +154,13 @@ app.MapPost("/logout", async (HttpContext context) =>
 });
 
 // Admin: run the validation sweep now (loopback callers only).
-app.MapPost("/admin/sweep", async Task<Results<Ok<TokenSweepResult>, ForbidHttpResult>> (HttpContext context, ITokenValidationSweep sweep, ILogger<SampleGraph> logger) =>
+app.MapPost("/admin/sweep", async Task<Results<Ok<TokenSweepResult>, StatusCodeHttpResult>> (HttpContext context, ITokenValidationSweep sweep, ILogger<SampleGraph> logger) =>
 {
+    // A sample's guard: loopback only (in-process test requests have no remote address). A real app puts its admin
+    // routes behind an authorization policy.
     if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
     {
-        return TypedResults.Forbid();
+        return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
     }
 
     var result = await sweep.SweepNowAsync(context.RequestAborted);

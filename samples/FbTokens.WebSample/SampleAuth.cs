@@ -46,13 +46,3 @@ public sealed class SampleAuth
         return error.Length > 0 ? $"Facebook said {error} ({context.Request.Query["error_reason"]})" : "the sign-in did not complete";
     }
 }
-
-/// <summary>The permissions the sample asks for.</summary>
-public static class SamplePermissions
-{
-    /// <summary>Asked for in the Login dialog.</summary>
-    public static IReadOnlyList<string> Requested { get; } = ["public_profile", "pages_show_list", "pages_read_engagement"];
-
-    /// <summary>Without these the pages list is empty: the home page offers to ask again (auth_type=rerequest).</summary>
-    public static IReadOnlyList<string> Required { get; } = ["pages_show_list"];
-}

@@ -4,6 +4,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FbTokens.Testing;
 using FbTokens.WebSample.Tests.Framework;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FbTokens.WebSample.Tests;
 
@@ -12,7 +15,7 @@ namespace FbTokens.WebSample.Tests;
 /// scripted (no consent page), its callbacks delivered through the TestServer. Every test ends by checking that no
 /// token, code, secret or signed request reached the log at Trace.
 /// </summary>
-public sealed partial class InMemoryFlowTests
+public sealed class InMemoryFlowTests
 {
     [Fact]
     public async Task Login_through_the_endpoint_helpers_signs_in_and_lists_the_pages_with_masked_tokens()
@@ -175,6 +178,18 @@ public sealed partial class InMemoryFlowTests
     }
 
     [Fact]
+    public async Task The_admin_sweep_refuses_callers_from_another_machine()
+    {
+        await using var sample = await SampleUnderTest.WithEmulatorAsync(b => b.ConfigureServices(s =>
+            s.AddSingleton<IStartupFilter>(new RemoteAddressFilter(IPAddress.Parse("203.0.113.7")))));
+
+        using var response = await sample.Client.PostAsync("/admin/sweep", content: null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain(sample.Logs.Entries, e => e.Id.Id == 6104);
+    }
+
+    [Fact]
     public async Task A_cancelled_dialog_comes_back_as_a_login_error_not_a_500()
     {
         await using var sample = await SampleUnderTest.WithEmulatorAsync();
@@ -202,6 +217,20 @@ public sealed partial class InMemoryFlowTests
         Assert.Contains("id=\"remove-app\"", home, StringComparison.Ordinal);
         Assert.Equal("3", Element(await sample.PageAsync("/pages"), "page-count"));
         await sample.AssertNoSecretsLoggedAsync();
+    }
+
+    /// <summary>Makes every request come from <paramref name="address"/>, as from another machine.</summary>
+    private sealed class RemoteAddressFilter(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     private static async Task<List<StoredToken>> StoredAsync(SampleUnderTest sample, string userId)

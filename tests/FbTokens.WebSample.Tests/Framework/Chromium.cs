@@ -11,7 +11,7 @@ namespace FbTokens.WebSample.Tests.Framework;
 /// </summary>
 internal sealed class Chromium : IDisposable
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ChromeDriverService _service;
 

@@ -56,7 +56,7 @@ internal sealed class SampleUnderTest : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
 
     /// <summary>The sample in memory, with the test's emulator on loopback configured as the app.</summary>
-    public static async Task<SampleUnderTest> WithEmulatorAsync()
+    public static async Task<SampleUnderTest> WithEmulatorAsync(Action<IWebHostBuilder>? configure = null)
     {
         var callbacks = new CallbackRecorder();
         var emulator = new GraphTokenEmulator(options: new GraphTokenEmulatorOptions { CallbackHttpClient = new HttpClient(callbacks) });
@@ -71,6 +71,7 @@ internal sealed class SampleUnderTest : IAsyncDisposable
                 b.UseSetting("FbTokens:GraphBaseAddress", emulatorAddress.AbsoluteUri);
                 b.UseSetting("FbTokens:DialogBaseAddress", emulatorAddress.AbsoluteUri);
                 Capture(b, logs);
+                configure?.Invoke(b);
             });
             var sample = new SampleUnderTest(factory, emulator, logs, callbacks);
             sample.Client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
