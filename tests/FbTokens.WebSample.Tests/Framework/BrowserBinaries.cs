@@ -20,24 +20,31 @@ internal static class BrowserBinaries
     public const string InstallCommand = "sudo apt-get install -y chromium chromium-driver";
 
     /// <summary>Whether a missing browser fails the test instead of skipping it.</summary>
-    public static bool Required => IsSet(RequireVariable);
+    public static bool Required => IsSet(Environment.GetEnvironmentVariable(RequireVariable));
 
     /// <summary>Why the browser cannot be used here, or null when both binaries are installed.</summary>
-    public static string? MissingReason
-    {
-        get
-        {
-            if (IsSet(HideVariable))
-            {
-                return $"{HideVariable}=1 hides the installed browser";
-            }
+    public static string? MissingReason => MissingReasonFor(Environment.GetEnvironmentVariable, File.Exists);
 
-            var missing = new[] { ChromiumPath, ChromeDriverPath }.Where(path => !File.Exists(path)).ToArray();
-            return missing.Length == 0
-                ? null
-                : $"{string.Join(" and ", missing)} not found; the browser tests drive Debian's chromium through its chromedriver: install them with '{InstallCommand}'";
+    /// <summary>Why a <see cref="BrowserFactAttribute"/> test is skipped here, or null when it runs (the browser is installed, or required).</summary>
+    public static string? SkipReason => SkipReasonFor(Environment.GetEnvironmentVariable, File.Exists);
+
+    /// <summary><see cref="SkipReason"/> for a given environment and file system.</summary>
+    public static string? SkipReasonFor(Func<string, string?> environment, Func<string, bool> fileExists) =>
+        IsSet(environment(RequireVariable)) ? null : MissingReasonFor(environment, fileExists);
+
+    /// <summary><see cref="MissingReason"/> for a given environment and file system.</summary>
+    public static string? MissingReasonFor(Func<string, string?> environment, Func<string, bool> fileExists)
+    {
+        if (IsSet(environment(HideVariable)))
+        {
+            return $"{HideVariable}=1 hides the installed browser";
         }
+
+        var missing = new[] { ChromiumPath, ChromeDriverPath }.Where(path => !fileExists(path)).ToArray();
+        return missing.Length == 0
+            ? null
+            : $"{string.Join(" and ", missing)} not found; the browser tests drive Debian's chromium through its chromedriver: install them with '{InstallCommand}'";
     }
 
-    private static bool IsSet(string variable) => Environment.GetEnvironmentVariable(variable) is "1" or "true" or "True" or "TRUE";
+    private static bool IsSet(string? value) => value is "1" or "true" or "True" or "TRUE";
 }

@@ -9,7 +9,7 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute()
     {
-        if (!BrowserBinaries.Required && BrowserBinaries.MissingReason is { } reason)
+        if (BrowserBinaries.SkipReason is { } reason)
         {
             Skip = reason;
         }
