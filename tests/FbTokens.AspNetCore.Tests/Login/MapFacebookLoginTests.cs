@@ -217,6 +217,26 @@ public sealed class MapFacebookLoginTests
     }
 
     [Fact]
+    public async Task A_store_schema_problem_while_saving_is_Unavailable_not_a_500()
+    {
+        var failures = new List<FacebookLoginFailure>();
+        await using var host = await HostAsync(
+            o => o.OnFailure = f =>
+            {
+                failures.Add(f.Failure);
+                return Task.FromResult(Results.StatusCode(409));
+            },
+            (b, _) => b.Services.AddSingleton(BrokenTokenStore.Create(() => new TokenStoreSchemaException("FbTokens", "the table is missing: apply migrations", null))));
+        var user = host.Emulator.CreateTestUser();
+
+        var started = await LoginFlow.StartAsync(host);
+        var response = await LoginFlow.CallbackAsync(host, started, host.Emulator.CreateAuthorizationCode(user.Id, started.RedirectUri));
+
+        Assert.Equal((HttpStatusCode)409, response.StatusCode);
+        Assert.Equal([FacebookLoginFailure.Unavailable], failures);
+    }
+
+    [Fact]
     public async Task SignInScheme_signs_the_person_in_so_their_token_is_found_from_HttpContext()
     {
         await using var host = await WebTestHost.StartAsync(

@@ -111,12 +111,14 @@ internal sealed class FacebookLoginEndpoints
             return;
         }
 
+        // Missing registrations are the host's bug and fail loudly; everything that can go wrong at run time below is a
+        // failure outcome.
+        var client = services.GetRequiredService<IGraphTokenClient>();
+        var manager = services.GetService<IGraphTokenManager>()
+            ?? throw new InvalidOperationException("MapFacebookLogin needs the token manager: call AddFbTokens(...).AddTokenManager().");
         StoredToken saved;
         try
         {
-            var client = services.GetRequiredService<IGraphTokenClient>();
-            var manager = services.GetService<IGraphTokenManager>()
-                ?? throw new InvalidOperationException("MapFacebookLogin needs the token manager: call AddFbTokens(...).AddTokenManager().");
             var token = await client.ExchangeCodeAsync(code, redirectUri, context.RequestAborted).ConfigureAwait(false);
             saved = await manager.SaveUserTokenAsync(token.AccessToken, _options.IncludePageTokens, context.RequestAborted).ConfigureAwait(false);
         }
@@ -124,7 +126,7 @@ internal sealed class FacebookLoginEndpoints
         {
             throw;
         }
-        catch (Exception ex) when (ex is not InvalidOperationException || ex is ObjectDisposedException)
+        catch (Exception ex)
         {
             var failure = ex switch
             {
