@@ -85,7 +85,6 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 
 var app = builder.Build();
-await graph.StartAsync();
 var log = app.Services.GetRequiredService<ILogger<SampleGraph>>();
 SampleLog.Started(log, graph.GraphBaseAddress, graph.DialogBaseAddress, graph.Emulator is null ? "configured app" : "embedded emulator, offline");
 
@@ -102,6 +101,17 @@ if (graph.Emulator is { } emulator)
             emulator.DefaultApp.DataDeletionCallbackUri = new Uri(baseAddress, SampleAuth.DataDeletionPath.TrimStart('/'));
             SampleLog.CallbacksRegistered(log, baseAddress);
         }
+    });
+}
+
+if (graph.Emulator is not null)
+{
+    // The embedded emulator starts with the first request, never while the app is being built (nothing calls Graph
+    // before a person logs in: the store starts empty).
+    app.Use(async (context, next) =>
+    {
+        await graph.EnsureStartedAsync();
+        await next(context);
     });
 }
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using FbTokens.Testing;
 
 namespace FbTokens.WebSample;
@@ -10,10 +13,12 @@ namespace FbTokens.WebSample;
 /// </summary>
 public sealed class SampleGraph : IAsyncDisposable
 {
-    private Uri? _graphBaseAddress;
-    private Uri? _dialogBaseAddress;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly Uri _graphBaseAddress;
+    private readonly Uri _dialogBaseAddress;
+    private volatile bool _started;
 
-    private SampleGraph(GraphTokenEmulator? emulator, string appId, string appSecret, Uri? graphBaseAddress, Uri? dialogBaseAddress, string graphApiVersion)
+    private SampleGraph(GraphTokenEmulator? emulator, string appId, string appSecret, Uri graphBaseAddress, Uri dialogBaseAddress, string graphApiVersion)
     {
         Emulator = emulator;
         AppId = appId;
@@ -33,10 +38,10 @@ public sealed class SampleGraph : IAsyncDisposable
     public string AppSecret { get; }
 
     /// <summary>Where Graph is: https://graph.facebook.com/ or the emulator.</summary>
-    public Uri GraphBaseAddress => _graphBaseAddress ?? throw NotStarted();
+    public Uri GraphBaseAddress => _graphBaseAddress;
 
     /// <summary>Where the Login dialog is: https://www.facebook.com/ or the emulator.</summary>
-    public Uri DialogBaseAddress => _dialogBaseAddress ?? throw NotStarted();
+    public Uri DialogBaseAddress => _dialogBaseAddress;
 
     /// <summary>The Graph API version of the dialog and token endpoints, e.g. v24.0.</summary>
     public string GraphApiVersion { get; }
@@ -48,10 +53,10 @@ public sealed class SampleGraph : IAsyncDisposable
     public Uri TokenEndpoint => new(GraphBaseAddress, $"{GraphApiVersion}/oauth/access_token");
 
     /// <summary>
-    /// Reads the configuration. Without an app, creates the embedded emulator; <see cref="StartAsync"/> starts it once the
-    /// app is built (the emulator runs a host of its own, and hosts built before the app's would confuse
-    /// WebApplicationFactory, which takes the first host built as the app's). Everything that reads the addresses does so
-    /// lazily, in options callbacks.
+    /// Reads the configuration. Without an app, creates the embedded emulator on a free loopback port, so the options know
+    /// its address from the start; <see cref="EnsureStartedAsync"/> starts it later, once the app runs. (The emulator runs a
+    /// host of its own, and WebApplicationFactory takes, and configures, any host built while it waits for the app's: a
+    /// host built during the app's start-up would be handed the tests' settings.)
     /// </summary>
     public static SampleGraph Create(IConfiguration configuration)
     {
@@ -75,17 +80,38 @@ public sealed class SampleGraph : IAsyncDisposable
         emulator.CreatePage(person.Id, "Sample Bakery", "Local business");
         emulator.CreatePage(person.Id, "Sample Book Club", "Community");
         emulator.CreatePage(person.Id, "Sample Records", "Musician/band");
-        return new SampleGraph(emulator, emulator.DefaultApp.AppId, emulator.DefaultApp.AppSecret, null, null, version);
+        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)}/");
+        return new SampleGraph(emulator, emulator.DefaultApp.AppId, emulator.DefaultApp.AppSecret, address, address, version);
     }
 
-    /// <summary>Starts the embedded emulator on a loopback port of its own, if there is one.</summary>
-    public async Task StartAsync()
+    /// <summary>Starts the embedded emulator, if there is one and it is not running yet; safe to call from many requests.</summary>
+    public async Task EnsureStartedAsync()
     {
-        if (Emulator is not null && _graphBaseAddress is null)
+        if (Emulator is null || _started)
         {
-            var baseAddress = await Emulator.StartServerAsync();
-            (_graphBaseAddress, _dialogBaseAddress) = (baseAddress, baseAddress);
+            return;
         }
+
+        await _startLock.WaitAsync();
+        try
+        {
+            if (!_started)
+            {
+                await Emulator.StartServerAsync(GraphBaseAddress.Port);
+                _started = true;
+            }
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Points the client at this Graph.</summary>
@@ -98,8 +124,10 @@ public sealed class SampleGraph : IAsyncDisposable
         options.GraphApiVersion = GraphApiVersion;
     }
 
-    private static InvalidOperationException NotStarted() => new("The embedded emulator has not been started (SampleGraph.StartAsync).");
-
     /// <summary>Stops the embedded emulator, if any.</summary>
-    public ValueTask DisposeAsync() => Emulator?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _startLock.Dispose();
+        return Emulator?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 }
