@@ -105,6 +105,19 @@ public sealed class SignedInUserTokenTests
     }
 
     [Fact]
+    public async Task The_result_prints_no_token()
+    {
+        await using var host = await HostAsync();
+        var user = await SignedUpUserAsync(host);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id)], "Test"));
+
+        var result = await host.Manager.GetFacebookUserTokenAsync(principal);
+
+        Assert.True(result.Succeeded);
+        Assert.DoesNotContain(result.Token!.Value, result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_signed_in_user_without_a_stored_token_must_log_in_again()
     {
         await using var host = await HostAsync();

@@ -376,6 +376,40 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task ListForUser_among_thousands_of_tokens_returns_the_persons_and_its_cost_is_reported()
+    {
+        // Correctness asserted; the timings against a scan of the store only reported (whatever machine runs it).
+        var store = await StoreAsync();
+        const int others = 2_000;
+        await Parallel.ForAsync(0, others, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await store.SetAsync(Owned(TokenKey.ForPage((30_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), (40_000 + (i % 500)).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, ct));
+        await store.SetAsync(Owned(TokenKey.ForUser("1001"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("501"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("502"), "1001"), null);
+        await PersonAsync(store, "1001"); // first call: connections, and Redis's one-time index check
+
+        var watch = Stopwatch.StartNew();
+        List<TokenKey> person = [];
+        for (var i = 0; i < 20; i++)
+        {
+            person = await PersonAsync(store, "1001");
+        }
+
+        var indexed = watch.Elapsed.TotalMilliseconds / 20;
+        watch.Restart();
+        var scanned = 0;
+        await foreach (var token in store.ListAsync(null))
+        {
+            scanned += token.OwnerUserId == "1001" || token.Key == TokenKey.ForUser("1001") ? 1 : 0;
+        }
+
+        var scan = watch.Elapsed.TotalMilliseconds;
+        Assert.Equal([TokenKey.ForPage("501"), TokenKey.ForPage("502"), TokenKey.ForUser("1001")], person);
+        Assert.Equal(3, scanned);
+        output.WriteLine($"LISTFORUSER {GetType().Name}: {indexed:F2} ms per ListForUserAsync vs {scan:F1} ms for a scan of {others + 3} tokens.");
+    }
+
+    [SkippableFact]
     public async Task ListForUser_through_Data_Protection_returns_plain_values()
     {
         var protectedStore = await StoreAsync(protect: true);
