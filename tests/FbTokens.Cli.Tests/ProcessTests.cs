@@ -24,6 +24,41 @@ public sealed class ProcessTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_emulator_command_stops_on_SIGTERM_as_it_does_on_Ctrl_C()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ToolPath);
+        start.ArgumentList.Add("emulator");
+        using var process = Process.Start(start)!;
+        try
+        {
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2), TimeProvider.System);
+            }
+            while (line is not null && !line.Contains("Press Ctrl+C", StringComparison.Ordinal));
+            Assert.NotNull(line);
+
+            // docker stop, systemd and timeout send SIGTERM.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                await term.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     private Task<CliResult> RunAsync(bool withSecret, params string[] args) => RunProcessAsync(withSecret, stdin: null, args);
 
     /// <summary>Runs without the secret in the environment, with <paramref name="stdin"/> piped in.</summary>
