@@ -119,7 +119,22 @@ public sealed class RefreshAheadTests
             await graph.Sent.Task.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
             var idle = host.WhenRefreshIdleAsync(key);
 
-            await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+            // Polly's pipeline, on disposal, polls once a second of the host's clock (this fake one) for executions still
+            // pending, for up to 30 seconds: move the clock while it does. The refresh must be cancelled by then, not
+            // abandoned when Polly gives up.
+            var disposing = host.DisposeAsync().AsTask();
+            var waited = TimeSpan.Zero;
+            for (var i = 0; i < 10_000 && !disposing.IsCompleted; i++)
+            {
+                host.Time.Advance(TimeSpan.FromMilliseconds(100));
+                waited += TimeSpan.FromMilliseconds(100);
+                await Task.Yield();
+            }
+
+            await disposing.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
+
+            // Cancelled before the pipeline is disposed, so shutdown does not sit out Polly's 30-second wait.
+            Assert.True(waited < TimeSpan.FromSeconds(5), $"disposal waited {waited} of the host's clock");
             await idle.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
             Assert.True(graph.Cancelled);
 
