@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Consumption test: packs every src/* project into artifacts/packages and uses the packages the way a customer
-# would — a fresh console app outside the repository references FbTokens and FbTokens.Testing from that folder and
+# would — a fresh console app outside the repository references FbTokens, FbTokens.Testing and FbTokens.AspNetCore from that folder and
 # runs the token flows against the emulator, and the fbtokens tool, installed from the folder, debugs a token
 # against that emulator on loopback. Exits non-zero on any failure.
 #

@@ -1,8 +1,10 @@
 // The consumption test's app (see .ci/consumption-test.sh): runs the token flows through the packed packages against
 // the packed emulator, in memory, then serves the same emulator on loopback for the packed fbtokens tool until the
 // script creates the stop file named by the first argument.
+using System.Security.Claims;
 using FbTokens;
 using FbTokens.Testing;
+using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 
 if (args.Length != 1)
@@ -41,7 +43,29 @@ Require(pages.Count == 3, $"3 page tokens (got {pages.Count})");
 Require(info.IsValid && info.UserId == user.Id && info.Type == "USER", "debug_token reports a valid user token of the test user");
 Require(!string.IsNullOrEmpty(app.AccessToken), "an app token");
 Require(!longLived.ToString().Contains(longLived.AccessToken, StringComparison.Ordinal), "ToString() masks the token");
-Console.WriteLine($"in-memory flow: ok (long-lived token, {pages.Count} page tokens, debug_token valid, app token)");
+
+// FbTokens.AspNetCore from its package: the sign-in opt-in on an OAuth handler's options, and the signed-in user's token
+// read from a principal through the token manager.
+var web = new ServiceCollection();
+web.AddLogging();
+web.AddFbTokens(o =>
+    {
+        o.AppId = emulator.DefaultApp.AppId;
+        o.AppSecret = emulator.DefaultApp.AppSecret;
+    })
+    .UseGraphTokenEmulator(emulator)
+    .AddTokenManager();
+await using (var webProvider = web.BuildServiceProvider())
+{
+    var oauth = new OAuthOptions().SaveFbTokens(includePageTokens: true);
+    var manager = webProvider.GetRequiredService<IGraphTokenManager>();
+    await manager.SaveUserTokenAsync(emulator.IssueUserToken(user.Id, longLived: true));
+    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id)], "consumer"));
+    var mine = await manager.GetFacebookUserTokenAsync(principal);
+    Require(oauth.Events is not null && mine.Succeeded && mine.UserId == user.Id, "FbTokens.AspNetCore finds the signed-in user's stored token");
+}
+
+Console.WriteLine($"in-memory flow: ok (long-lived token, {pages.Count} page tokens, debug_token valid, app token, AspNetCore user token)");
 
 // The same emulator (same users and tokens) on loopback, for the tool.
 var baseAddress = await emulator.StartServerAsync();

@@ -58,7 +58,10 @@ internal sealed record EmulatorOutput(
     string UserName,
     string UserToken,
     string LongLivedUserToken,
-    IReadOnlyList<string> PageIds);
+    IReadOnlyList<string> PageIds,
+    Uri LoginDialog,
+    Uri AdminRoutes,
+    string? Code);
 
 internal sealed record ErrorOutput(ErrorDetail Error);
 

@@ -14,6 +14,19 @@ public sealed record EmulatedApp(string AppId, string AppSecret, string ClientTo
     /// <summary>The app token <c>{app-id}|{app-secret}</c>, accepted as <c>access_token</c> by <c>debug_token</c>. Never printed.</summary>
     public string AppAccessToken => string.Concat(AppId, "|", AppSecret);
 
+    /// <summary>
+    /// The app's "Valid OAuth Redirect URIs": the Login dialog accepts a <c>redirect_uri</c> only when it equals one of
+    /// them (compared as absolute URIs, query included, as Facebook's strict mode does). Empty (the default): any
+    /// absolute <c>http</c> or <c>https</c> URI is accepted.
+    /// </summary>
+    public IReadOnlyList<Uri> ValidOAuthRedirectUris { get; set; } = [];
+
+    /// <summary>The "Deauthorize callback URL": <see cref="GraphTokenEmulator.RemoveAppAsync"/> POSTs a <c>signed_request</c> to it; null for none.</summary>
+    public Uri? DeauthorizeCallbackUri { get; set; }
+
+    /// <summary>The "Data deletion request URL": <see cref="GraphTokenEmulator.RequestDataDeletionAsync"/> POSTs a <c>signed_request</c> to it; null for none.</summary>
+    public Uri? DataDeletionCallbackUri { get; set; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("AppId = ").Append(AppId)

@@ -23,4 +23,10 @@ public enum GraphEndpoint
 
     /// <summary>A batch request (<c>POST</c> to the base address with <c>batch=[…]</c>).</summary>
     Batch,
+
+    /// <summary>The Login dialog, <c>{version}/dialog/oauth</c> (not a Graph call: no usage headers, throttles or injected faults).</summary>
+    LoginDialog,
+
+    /// <summary><c>me/permissions</c> (or <c>{user-id}/permissions</c>): each permission with <c>granted</c> or <c>declined</c>.</summary>
+    Permissions,
 }

@@ -4,7 +4,8 @@ namespace FbTokens.Testing;
 
 /// <summary>
 /// A local emulator of the Facebook Graph API token endpoints (<c>oauth/access_token</c>, <c>oauth/client_code</c>,
-/// <c>{user-id}/accounts</c>, <c>debug_token</c>, <c>me</c> and batch requests), faithful to Graph's fields, errors,
+/// <c>{user-id}/accounts</c>, <c>debug_token</c>, <c>me</c>, <c>me/permissions</c> and batch requests) and of the Facebook
+/// Login dialog (<c>{version}/dialog/oauth</c>), with app removal and data-deletion callbacks, faithful to Graph's fields, errors,
 /// lifetimes and usage headers. Host it in memory with <see cref="CreateHttpMessageHandler"/> (unit tests) or on
 /// loopback with <see cref="StartServerAsync"/> (out-of-process clients); both hosts share one engine and one state.
 /// </summary>
@@ -40,6 +41,9 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
     /// once <see cref="StartServerAsync"/> has run, else <see cref="InMemoryBaseAddress"/>.
     /// </summary>
     public Uri BaseAddress => _server?.BaseAddress ?? InMemoryBaseAddress;
+
+    /// <summary>The engine, for the admin-route tests.</summary>
+    internal EmulatorEngine Engine => _engine;
 
     /// <summary>The clock the emulator runs on.</summary>
     public TimeProvider TimeProvider { get; }
@@ -167,6 +171,52 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
         return _engine.Store.InvalidateToken(accessToken, reason);
     }
 
+    /// <summary>
+    /// Sets what the next request to the Login dialog (<c>/{version}/dialog/oauth</c>) does: instead of the consent
+    /// page it redirects at once, so a test without a browser can GET the dialog and follow the <c>Location</c>.
+    /// Used once; null clears it. <c>client_id</c> and <c>redirect_uri</c> are still checked first.
+    /// </summary>
+    /// <param name="outcome"><see cref="LoginDialogOutcome.Allow"/>, <see cref="LoginDialogOutcome.Decline"/> or <see cref="LoginDialogOutcome.DeclinePermissions"/>; null for the consent page again.</param>
+    public void SetNextLoginDialogOutcome(LoginDialogOutcome? outcome) => _engine.LoginDialog.SetNextOutcome(outcome);
+
+    /// <summary>
+    /// The person removes the app in their Facebook settings: every token they hold for it (user and page tokens)
+    /// fails from now on with error 190, subcode 458 (<see cref="TokenInvalidationReason.AppNotInstalled"/>), their
+    /// permissions are gone, and when the app has a <see cref="EmulatedApp.DeauthorizeCallbackUri"/> the emulator POSTs
+    /// <c>signed_request</c> to it (a form; <c>HMAC-SHA256</c> with the app secret; payload <c>algorithm</c>,
+    /// <c>issued_at</c>, <c>user_id</c>) through <see cref="GraphTokenEmulatorOptions.CallbackHttpClient"/>.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="appId">The app; the user's app when null.</param>
+    /// <param name="cancellationToken">Cancels the callback.</param>
+    /// <returns>The callback's HTTP status, or null when the app has no deauthorize callback.</returns>
+    /// <exception cref="ArgumentException">The user does not exist or has not logged into <paramref name="appId"/>.</exception>
+    /// <exception cref="HttpRequestException">The callback could not be reached (the tokens are invalidated all the same).</exception>
+    public async Task<System.Net.HttpStatusCode?> RemoveAppAsync(string userId, string? appId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var (_, status) = await _engine.Callbacks.RemoveAppAsync(userId, appId, cancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    /// <summary>
+    /// The person asks for their data to be deleted: the emulator POSTs <c>signed_request</c> (as in
+    /// <see cref="RemoveAppAsync"/>) to the app's <see cref="EmulatedApp.DataDeletionCallbackUri"/> and reads the answer
+    /// Meta requires, <c>{ "url": …, "confirmation_code": … }</c>. Tokens are left as they are.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="appId">The app; the user's app when null.</param>
+    /// <param name="cancellationToken">Cancels the callback.</param>
+    /// <returns>The callback's answer.</returns>
+    /// <exception cref="ArgumentException">The user does not exist or has not logged into <paramref name="appId"/>.</exception>
+    /// <exception cref="InvalidOperationException">The app has no data-deletion callback, or it did not answer 2xx with that JSON.</exception>
+    /// <exception cref="HttpRequestException">The callback could not be reached.</exception>
+    public Task<EmulatedDataDeletionAnswer> RequestDataDeletionAsync(string userId, string? appId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _engine.Callbacks.RequestDataDeletionAsync(userId, appId, cancellationToken);
+    }
+
     /// <summary>How many calls an endpoint received since the start or the last <see cref="ResetCallCounts"/>, faulted ones included.</summary>
     /// <param name="endpoint">The endpoint; operations inside a batch count for their own endpoint too.</param>
     /// <returns>The count.</returns>
@@ -214,6 +264,8 @@ public sealed class GraphTokenEmulator : IAsyncDisposable
                 await _server.DisposeAsync().ConfigureAwait(false);
                 _server = null;
             }
+
+            _engine.Callbacks.Dispose();
         }
         finally
         {

@@ -45,4 +45,18 @@ public sealed class GraphTokenEmulatorOptions
 
     /// <summary>The page size of <c>/accounts</c> when the request has no <c>limit</c>. Default 25, as Graph.</summary>
     public int DefaultPageSize { get; set; } = 25;
+
+    /// <summary>
+    /// The client that delivers the deauthorize and data-deletion callbacks (<see cref="GraphTokenEmulator.RemoveAppAsync"/>,
+    /// <see cref="GraphTokenEmulator.RequestDataDeletionAsync"/>), e.g. a <c>TestServer</c>'s client so in-memory tests
+    /// reach the app without a socket. Null (the default): the emulator uses a client of its own. The emulator never disposes it.
+    /// </summary>
+    public HttpClient? CallbackHttpClient { get; set; }
+
+    /// <summary>
+    /// Whether the Kestrel host (<see cref="GraphTokenEmulator.StartServerAsync"/>) also serves the admin routes under
+    /// <c>/_emulator/</c> (mint a code, remove the app for a user, request data deletion), answered only to loopback
+    /// callers. The in-memory handler never serves them. Default false; <c>fbtokens emulator</c> turns it on.
+    /// </summary>
+    public bool EnableAdminRoutes { get; set; }
 }

@@ -31,6 +31,9 @@ public sealed class UsageTests : IAsyncLifetime
         new[] { "login-url", "--scope", "email pages_show_list" },
         new[] { "emulator", "--port", "70000" },
         new[] { "emulator", "--port", "abc" },
+        new[] { "emulator", "--deauthorize-url", "not a url" },
+        new[] { "emulator", "--redirect-uri", "/relative" },
+        new[] { "emulator", "--mint-code", "ftp://app.example.com/cb" },
     };
 
     [Theory]

@@ -10,4 +10,7 @@ internal static partial class EfLog
 
     [LoggerMessage(5002, LogLevel.Debug, "Another writer created {TokenKey} first; writing over it.")]
     public static partial void InsertRace(ILogger logger, TokenKey tokenKey);
+
+    [LoggerMessage(5040, LogLevel.Error, "The FbTokens table {Table} is missing or out of date: a {Missing} does not exist. Apply the migrations (dotnet ef database update) or EnsureCreated().")]
+    public static partial void SchemaProblem(ILogger logger, string table, string missing, Exception exception);
 }

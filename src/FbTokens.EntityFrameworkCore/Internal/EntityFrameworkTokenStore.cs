@@ -37,6 +37,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             var row = await lease.Tokens.AsNoTracking().FirstOrDefaultAsync(e => e.Key == id, cancellationToken).ConfigureAwait(false);
             return row is null ? null : ToToken(row);
         }
+        catch (Exception ex) when (IsSchemaProblem(ex))
+        {
+            throw SchemaProblem(lease.Context, ex);
+        }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable("read", id, ex);
@@ -78,6 +82,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
                     return token with { Version = await WriteAnyAsync(lease, row, token.Key, cancellationToken).ConfigureAwait(false) };
             }
         }
+        catch (Exception ex) when (IsSchemaProblem(ex))
+        {
+            throw SchemaProblem(lease.Context, ex);
+        }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable("write", row.Key, ex);
@@ -108,6 +116,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             }
 
             return false;
+        }
+        catch (Exception ex) when (IsSchemaProblem(ex))
+        {
+            throw SchemaProblem(lease.Context, ex);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -143,6 +155,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
                     page = await query.OrderBy(e => e.Key).Take(ListPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
                 }
+                catch (Exception ex) when (IsSchemaProblem(ex))
+                {
+                    throw SchemaProblem(lease.Context, ex);
+                }
                 catch (Exception ex) when (IsUnavailable(ex))
                 {
                     throw Unavailable("list", kind?.ToString() ?? "all tokens", ex);
@@ -160,6 +176,38 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             }
 
             after = page[^1].Key;
+        }
+    }
+
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+
+        // The user token by primary key, the tokens the person owns by the (OwnerUserId, AppId) index; one person has a
+        // handful of rows, read in one query.
+        var userKey = new TokenKey(TokenKind.User, userId, appId).ToString();
+        List<StoredTokenEntity> rows;
+        await using (var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                rows = await lease.Tokens.AsNoTracking()
+                    .Where(e => e.Key == userKey || (e.OwnerUserId == userId && e.AppId == appId))
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsSchemaProblem(ex))
+            {
+                throw SchemaProblem(lease.Context, ex);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                throw Unavailable("list the tokens of", "user " + userId, ex);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            yield return ToToken(row);
         }
     }
 
@@ -305,6 +353,69 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         MissingPermissionsNoticed = row.MissingPermissionsNoticed.Length == 0 ? [] : row.MissingPermissionsNoticed.Split(' ', StringSplitOptions.RemoveEmptyEntries),
         Version = row.Version,
     };
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> says the table or one of its columns does not exist: SQLite's "no such table/column",
+    /// the SQL-standard states PostgreSQL and others report (42P01 undefined table, 42703 undefined column, 42S02/42S22 as
+    /// MySQL and ODBC drivers say), SQL Server's "Invalid object/column name". Checked before <see cref="IsUnavailable"/>:
+    /// such a database was reached, and trying again does not help.
+    /// </summary>
+    internal static bool IsSchemaProblem(Exception ex) => SchemaProblemOf(ex) is not null;
+
+    /// <summary>"table" or "column" when <paramref name="ex"/> (or an inner exception) reports that one is missing; else null.</summary>
+    private static string? SchemaProblemOf(Exception ex)
+    {
+        for (var current = (Exception?)ex; current is not null; current = current.InnerException)
+        {
+            if (current is not DbException db)
+            {
+                continue;
+            }
+
+            switch (db.SqlState)
+            {
+                case "42P01" or "42S02":
+                    return "table";
+                case "42703" or "42S22":
+                    return "column";
+            }
+
+            var message = db.Message;
+            if (message.Contains("no such table", StringComparison.OrdinalIgnoreCase) || message.Contains("Invalid object name", StringComparison.OrdinalIgnoreCase))
+            {
+                return "table";
+            }
+
+            if (message.Contains("no such column", StringComparison.OrdinalIgnoreCase) || message.Contains("has no column named", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("Invalid column name", StringComparison.OrdinalIgnoreCase))
+            {
+                return "column";
+            }
+        }
+
+        return null;
+    }
+
+    private TokenStoreSchemaException SchemaProblem(DbContext context, Exception ex)
+    {
+        var table = TableOf(context);
+        var missing = SchemaProblemOf(ex) ?? "table";
+        EfLog.SchemaProblem(_logger, table, missing, ex);
+        return new TokenStoreSchemaException(
+            table,
+            $"The FbTokens table {table} is missing or out of date in the database (a {missing} it needs does not exist; the database was reached). "
+            + "Apply the migrations that create or update it (dotnet ef migrations add, then dotnet ef database update, with ApplyFbTokensConfiguration() in the model), "
+            + "or call Database.EnsureCreated() on a database without migrations. The database's own error is the inner exception.",
+            ex);
+    }
+
+    /// <summary>The mapped table, with its schema when it has one (from the model, so the host's name and schema).</summary>
+    private static string TableOf(DbContext context)
+    {
+        var entity = context.Model.FindEntityType(typeof(StoredTokenEntity));
+        var table = entity?.GetTableName() ?? "FbTokens";
+        return entity?.GetSchema() is { Length: > 0 } schema ? schema + "." + table : table;
+    }
 
     private static bool IsUnavailable(Exception ex) =>
         ex is DbException or TimeoutException or DbUpdateException

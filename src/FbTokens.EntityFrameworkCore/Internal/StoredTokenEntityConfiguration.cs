@@ -19,5 +19,8 @@ internal sealed class StoredTokenEntityConfiguration(string tableName, string? s
         builder.Property(e => e.MissingPermissionsNoticed).IsRequired();
         builder.Property(e => e.Version).IsConcurrencyToken();
         builder.HasIndex(e => new { e.Kind, e.Key });
+
+        // ITokenStore.ListForUserAsync: the tokens a person owns (their user token is found by primary key).
+        builder.HasIndex(e => new { e.OwnerUserId, e.AppId });
     }
 }

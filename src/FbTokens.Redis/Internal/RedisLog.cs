@@ -22,4 +22,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(4006, LogLevel.Warning, "Skipped the stored entry {Entry}: it could not be read as a token.")]
     public static partial void UnreadableEntry(ILogger logger, string entry, Exception exception);
+
+    [LoggerMessage(4040, LogLevel.Information, "Indexed the stored tokens by person: {Count} tokens written before the index existed were added.")]
+    public static partial void PersonIndexBuilt(ILogger logger, int count);
 }

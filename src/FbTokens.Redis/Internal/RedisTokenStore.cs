@@ -10,16 +10,39 @@ namespace FbTokens.Redis.Internal;
 /// <summary>
 /// <see cref="ITokenStore"/> on Redis. Each token is a hash <c>{prefix}:t:{key}</c> with fields <c>v</c> (version) and
 /// <c>d</c> (JSON); a sorted set per kind, <c>{prefix}:i:{kind}</c>, indexes the keys so the sweep pages through them by
-/// value without <c>KEYS</c>. Writes and removals are Lua scripts that check the version and update the index in one step.
+/// value without <c>KEYS</c>; a set per person, <c>{prefix}:o:{user}[@{app}]</c>, holds the keys of their user token and of
+/// the tokens they own (<see cref="ITokenStore.ListForUserAsync"/>). Writes and removals are Lua scripts that check the
+/// version and update both indexes in one step.
 /// </summary>
 internal sealed class RedisTokenStore : ITokenStore
 {
     // Returns the new version, or -1 - current when the expected version (ARGV[1], '' for any) does not match.
+    // KEYS[3..] are the person sets the token now belongs in; field 'p' of the hash remembers them (newline-separated), so
+    // an owner change or a removal leaves the old person's set in the same step. The old sets are read from 'p' rather
+    // than passed in: they share the {prefix} hash slot with KEYS[1], so the script stays on one slot.
     private const string SetScript = """
         local cur = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= cur then return -1 - cur end
         local v = cur + 1
+        local old = redis.call('HGET', KEYS[1], 'p')
+        if old then
+          for k in string.gmatch(old, '[^\n]+') do
+            local keep = false
+            for i = 3, #KEYS do if KEYS[i] == k then keep = true end end
+            if not keep then redis.call('SREM', k, ARGV[3]) end
+          end
+        end
         redis.call('HSET', KEYS[1], 'v', v, 'd', ARGV[2])
+        if #KEYS > 2 then
+          local p = {}
+          for i = 3, #KEYS do
+            redis.call('SADD', KEYS[i], ARGV[3])
+            p[#p + 1] = KEYS[i]
+          end
+          redis.call('HSET', KEYS[1], 'p', table.concat(p, '\n'))
+        else
+          redis.call('HDEL', KEYS[1], 'p')
+        end
         redis.call('ZADD', KEYS[2], 0, ARGV[3])
         return v
         """;
@@ -33,8 +56,26 @@ internal sealed class RedisTokenStore : ITokenStore
         end
         cur = tonumber(cur)
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= cur then return -1 - cur end
+        local old = redis.call('HGET', KEYS[1], 'p')
+        if old then
+          for k in string.gmatch(old, '[^\n]+') do redis.call('SREM', k, ARGV[2]) end
+        end
         redis.call('DEL', KEYS[1])
         redis.call('ZREM', KEYS[2], ARGV[2])
+        return 1
+        """;
+
+    // Adds a token stored before the person index existed (no field 'p') to its person sets, if it is still the version
+    // read (a newer write indexed it already). KEYS[2..] are its person sets; ARGV[1] the version, ARGV[2] the member.
+    private const string BackfillScript = """
+        local cur = redis.call('HGET', KEYS[1], 'v')
+        if not cur or cur ~= ARGV[1] or redis.call('HEXISTS', KEYS[1], 'p') == 1 then return 0 end
+        local p = {}
+        for i = 2, #KEYS do
+          redis.call('SADD', KEYS[i], ARGV[2])
+          p[#p + 1] = KEYS[i]
+        end
+        if #p > 0 then redis.call('HSET', KEYS[1], 'p', table.concat(p, '\n')) end
         return 1
         """;
 
@@ -46,6 +87,7 @@ internal sealed class RedisTokenStore : ITokenStore
     private readonly RedisConnectionSource _connection;
     private readonly RedisKeys _keys;
     private readonly ILogger _logger;
+    private volatile bool _personIndexReady;
 
     public RedisTokenStore(RedisConnectionSource connection, IOptions<RedisTokenStoreOptions> options, ILogger<RedisTokenStore> logger)
     {
@@ -83,7 +125,7 @@ internal sealed class RedisTokenStore : ITokenStore
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
             var reply = await db.ScriptEvaluateAsync(
                 SetScript,
-                [_keys.Token(token.Key), _keys.Index(token.Key.Kind)],
+                [_keys.Token(token.Key), _keys.Index(token.Key.Kind), .. _keys.PersonsOf(token)],
                 [Expected(expectedVersion), json, token.Key.ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
             result = (long)reply;
         }
@@ -153,6 +195,97 @@ internal sealed class RedisTokenStore : ITokenStore
                 after = page.Last;
             }
         }
+    }
+
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsurePersonIndexAsync(cancellationToken).ConfigureAwait(false);
+        var tokens = new List<StoredToken>();
+        try
+        {
+            var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+            var members = await db.SetMembersAsync(_keys.Person(userId, appId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // One pipelined round trip for the person's tokens (a handful).
+            var reads = new Task<RedisValue[]>[members.Length];
+            for (var i = 0; i < members.Length; i++)
+            {
+                reads[i] = db.HashGetAsync(_keys.Token(members[i].ToString()), VersionAndData);
+            }
+
+            await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < members.Length; i++)
+            {
+                try
+                {
+                    // The token decides: a member whose token moved to another owner since is not this person's.
+                    if (Read(reads[i].Result) is { } token && token.Key.AppId == appId
+                        && ((token.Key.Kind == TokenKind.User && token.Key.SubjectId == userId) || token.OwnerUserId == userId))
+                    {
+                        tokens.Add(token);
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    RedisLog.UnreadableEntry(_logger, members[i].ToString(), ex);
+                }
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("list the tokens of", "user " + userId, ex);
+        }
+
+        foreach (var token in tokens)
+        {
+            yield return token;
+        }
+    }
+
+    /// <summary>
+    /// Once per key prefix: adds every token stored before the person index existed to it (one pass over the kind indexes,
+    /// then a marker key), so <see cref="ListForUserAsync"/> also finds tokens written by earlier versions.
+    /// </summary>
+    private async Task EnsurePersonIndexAsync(CancellationToken cancellationToken)
+    {
+        if (_personIndexReady)
+        {
+            return;
+        }
+
+        try
+        {
+            var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+            if (!await db.KeyExistsAsync(_keys.PersonIndexReady).WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var added = 0;
+                await foreach (var token in ListAsync(null, cancellationToken).ConfigureAwait(false))
+                {
+                    var persons = _keys.PersonsOf(token);
+                    if (persons.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var reply = await db.ScriptEvaluateAsync(
+                        BackfillScript,
+                        [_keys.Token(token.Key), .. persons],
+                        [token.Version.ToString(CultureInfo.InvariantCulture), token.Key.ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    added += (int)reply;
+                }
+
+                await db.StringSetAsync(_keys.PersonIndexReady, "1").WaitAsync(cancellationToken).ConfigureAwait(false);
+                RedisLog.PersonIndexBuilt(_logger, added);
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable("index", "the stored tokens by person", ex);
+        }
+
+        _personIndexReady = true;
     }
 
     private async Task<(List<StoredToken> Tokens, int Count, RedisValue Last)> ReadPageAsync(TokenKind kind, RedisValue after, CancellationToken cancellationToken)

@@ -28,7 +28,11 @@ internal sealed class EmulatorEngine
             [GraphEndpoint.Accounts] = new AccountsEndpoint(Store, auth, options),
             [GraphEndpoint.DebugToken] = new DebugTokenEndpoint(Store, auth),
             [GraphEndpoint.Me] = new MeEndpoint(Store, auth),
+            [GraphEndpoint.Permissions] = new PermissionsEndpoint(Store, auth),
         });
+        LoginDialog = new LoginDialogEndpoint(Store, time);
+        Callbacks = new AppCallbacks(Store, time, options);
+        Options = options;
         _batch = new BatchEndpoint(_router, auth, Store, Faults, CallCounts, usage, time);
     }
 
@@ -40,6 +44,14 @@ internal sealed class EmulatorEngine
 
     /// <summary>The throttles tests set.</summary>
     public ThrottleGate Throttles { get; }
+
+    /// <summary>The Login dialog, whose next outcome tests can set.</summary>
+    public LoginDialogEndpoint LoginDialog { get; }
+
+    /// <summary>App removal and data-deletion requests, with their callbacks.</summary>
+    public AppCallbacks Callbacks { get; }
+
+    public GraphTokenEmulatorOptions Options { get; }
 
     /// <summary>Calls per endpoint.</summary>
     public CallCounter CallCounts { get; } = new();
@@ -58,6 +70,12 @@ internal sealed class EmulatorEngine
     {
         var route = EmulatorRouter.Route(request.Url.AbsolutePath);
         CallCounts.Increment(route.Endpoint);
+        if (route.Endpoint == GraphEndpoint.LoginDialog)
+        {
+            // A web page on www.facebook.com, not a Graph call: no injected faults, latency or usage headers.
+            return LoginDialog.Handle(request);
+        }
+
         var (latency, fault) = Faults.Next(route.Endpoint);
         if (latency > TimeSpan.Zero)
         {

@@ -128,5 +128,9 @@ internal static class UrlEncoding
         return builder.ToString();
     }
 
+    /// <summary>Encodes as an HTML form does (a space is <c>+</c>), the way Facebook's dialog writes its redirect parameters.</summary>
+    public static string EncodeForm(IEnumerable<KeyValuePair<string, string>> parameters) =>
+        string.Join('&', parameters.Select(p => System.Net.WebUtility.UrlEncode(p.Key) + "=" + System.Net.WebUtility.UrlEncode(p.Value)));
+
     private static string Decode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
 }

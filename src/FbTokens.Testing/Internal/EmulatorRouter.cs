@@ -39,9 +39,11 @@ internal sealed partial class EmulatorRouter(
             ["debug_token"] => GraphEndpoint.DebugToken,
             ["me"] => GraphEndpoint.Me,
             [_, "accounts"] => GraphEndpoint.Accounts,
+            ["dialog", "oauth"] => GraphEndpoint.LoginDialog,
+            [_, "permissions"] => GraphEndpoint.Permissions,
             _ => GraphEndpoint.Unknown,
         };
-        return new RouteInfo(endpoint, endpoint == GraphEndpoint.Accounts ? segments[0] : null, version, path);
+        return new RouteInfo(endpoint, endpoint is GraphEndpoint.Accounts or GraphEndpoint.Permissions ? segments[0] : null, version, path);
     }
 
     /// <summary>Answers one non-batch call.</summary>

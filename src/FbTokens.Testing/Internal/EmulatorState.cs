@@ -9,6 +9,9 @@ internal sealed class AppState(EmulatedApp app)
 
     /// <summary>Call times within the last rolling hour, oldest first (for <c>X-App-Usage</c> and the budget).</summary>
     public Queue<DateTimeOffset> RecentCalls { get; } = new();
+
+    /// <summary>The test user created last for this app: the Login dialog logs in as them when the request has no <c>login_as</c>.</summary>
+    public string? LastUserId { get; set; }
 }
 
 internal sealed class UserState(string id, string name, string appId, IReadOnlyList<string> scopes, DateTimeOffset? dataAccessExpiresAt)
@@ -19,7 +22,11 @@ internal sealed class UserState(string id, string name, string appId, IReadOnlyL
 
     public string AppId { get; } = appId;
 
-    public IReadOnlyList<string> Scopes { get; } = scopes;
+    /// <summary>The permissions the person has granted the app; tokens issued from now on carry them.</summary>
+    public IReadOnlyList<string> Scopes { get; set; } = scopes;
+
+    /// <summary>The permissions the person declined in the Login dialog (<c>/me/permissions</c> reports them as <c>declined</c>).</summary>
+    public List<string> DeclinedScopes { get; } = [];
 
     /// <summary>When the person's data-access window closes; null for a system user, whose tokens have none.</summary>
     public DateTimeOffset? DataAccessExpiresAt { get; set; } = dataAccessExpiresAt;
@@ -94,6 +101,9 @@ internal sealed class CodeState
 
     /// <summary>True for <c>oauth/client_code</c> codes, redeemed without the app secret.</summary>
     public bool IsClientCode { get; init; }
+
+    /// <summary>For a code from the Login dialog: the permissions granted there, which the token it is redeemed for carries; null for the user's current grant.</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
 
     public bool Used { get; set; }
 

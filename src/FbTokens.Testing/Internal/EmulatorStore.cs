@@ -55,6 +55,7 @@ internal sealed class EmulatorStore
             var now = _time.GetUtcNow();
             var user = new UserState(id, name ?? "Test User " + id, app.App.AppId, scopes, now + _options.DataAccessLifetime);
             _users[id] = user;
+            app.LastUserId = id;
             var token = IssueUserTokenLocked(user, longLived: false, machineId: null, now);
             return new EmulatedUser(id, user.Name, app.App.AppId, token.Value);
         }
@@ -165,6 +166,52 @@ internal sealed class EmulatorStore
         }
     }
 
+    /// <summary>
+    /// The person removes the app (Settings, Apps and Websites): every token they hold for it fails with subcode 458
+    /// from now on, and their permissions are gone, so the next login asks for all of them again.
+    /// </summary>
+    /// <returns>The app, the user and how many tokens were invalidated.</returns>
+    public (EmulatedApp App, UserState User, int Invalidated) RemoveApp(string userId, string? appId)
+    {
+        lock (Sync)
+        {
+            var user = RequireUser(userId);
+            if (appId is not null && !string.Equals(appId, user.AppId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The user '{userId}' has not logged into app '{appId}'.", nameof(appId));
+            }
+
+            var count = 0;
+            foreach (var token in user.Tokens)
+            {
+                if (token.InvalidatedBecause is null)
+                {
+                    token.InvalidatedBecause = TokenInvalidationReason.AppNotInstalled;
+                    count++;
+                }
+            }
+
+            user.Scopes = [];
+            user.DeclinedScopes.Clear();
+            return (_apps[user.AppId].App, user, count);
+        }
+    }
+
+    /// <summary>The app and user a data-deletion request is for.</summary>
+    public (EmulatedApp App, UserState User) AppOfUser(string userId, string? appId)
+    {
+        lock (Sync)
+        {
+            var user = RequireUser(userId);
+            if (appId is not null && !string.Equals(appId, user.AppId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The user '{userId}' has not logged into app '{appId}'.", nameof(appId));
+            }
+
+            return (_apps[user.AppId].App, user);
+        }
+    }
+
     // ---------------------------------------------------------------- lookups (caller holds the lock)
 
     public AppState? FindApp(string appId) => _apps.GetValueOrDefault(appId);
@@ -186,7 +233,7 @@ internal sealed class EmulatorStore
 
     // ---------------------------------------------------------------- issuing (caller holds the lock)
 
-    public TokenState IssueUserTokenLocked(UserState user, bool longLived, string? machineId, DateTimeOffset now)
+    public TokenState IssueUserTokenLocked(UserState user, bool longLived, string? machineId, DateTimeOffset now, IReadOnlyList<string>? scopes = null)
     {
         var token = new TokenState
         {
@@ -198,7 +245,7 @@ internal sealed class EmulatorStore
             IssuedAt = now,
             ExpiresAt = now + (longLived ? _options.LongLivedTokenLifetime : _options.ShortLivedTokenLifetime),
             DataAccessExpiresAt = user.DataAccessExpiresAt,
-            Scopes = user.Scopes,
+            Scopes = scopes ?? user.Scopes,
             MachineId = machineId,
         };
         _tokens[token.Value] = token;
@@ -286,7 +333,7 @@ internal sealed class EmulatorStore
     }
 
     /// <summary>A single-use code: a login code (redeemed with the app secret) or a client code (redeemed on the device without it).</summary>
-    public CodeState AddCodeLocked(string appId, string userId, string redirectUri, DateTimeOffset now, bool isClientCode)
+    public CodeState AddCodeLocked(string appId, string userId, string redirectUri, DateTimeOffset now, bool isClientCode, IReadOnlyList<string>? scopes = null)
     {
         var code = new CodeState
         {
@@ -296,6 +343,7 @@ internal sealed class EmulatorStore
             RedirectUri = redirectUri,
             ExpiresAt = now + _options.CodeLifetime,
             IsClientCode = isClientCode,
+            Scopes = scopes,
         };
         _codes[code.Value] = code;
         return code;

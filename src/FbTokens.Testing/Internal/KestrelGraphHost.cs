@@ -60,7 +60,10 @@ internal sealed class KestrelGraphHost : IAsyncDisposable
         EmulatorResponse result;
         try
         {
-            result = await engine.HandleAsync(new EmulatorRequest(request.Method, url, form, request.Headers.Authorization.FirstOrDefault()), context.RequestAborted).ConfigureAwait(false);
+            var emulatorRequest = new EmulatorRequest(request.Method, url, form, request.Headers.Authorization.FirstOrDefault());
+            result = engine.Options.EnableAdminRoutes && request.Path.StartsWithSegments("/_emulator", StringComparison.Ordinal)
+                ? await AdminRoutes.HandleAsync(engine, emulatorRequest, context.Connection.RemoteIpAddress, context.RequestAborted).ConfigureAwait(false)
+                : await engine.HandleAsync(emulatorRequest, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

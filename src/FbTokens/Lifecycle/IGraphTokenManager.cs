@@ -74,6 +74,34 @@ public interface IGraphTokenManager
     Task<bool> MarkInvalidAsync(TokenKey key, TokenErrorReason reason, long? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks every valid token of a person invalid (their user token and the page tokens obtained with it), e.g. when
+    /// Facebook's deauthorize callback says they removed the app (<see cref="TokenErrorReason.AppNotInstalled"/>). Raises
+    /// <see cref="ITokenLifecycleObserver.OnReauthenticationRequiredAsync"/> for each token that turned invalid and one
+    /// <see cref="ITokenLifecycleObserver.OnUserReauthenticationRequiredAsync"/> with all of them; calling it again changes
+    /// and raises nothing.
+    /// </summary>
+    /// <param name="userId">The app-scoped user id.</param>
+    /// <param name="reason">Why the tokens are unusable.</param>
+    /// <param name="appId">The app, on multi-app hosts; null for this manager's app.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The keys that this call turned invalid; empty when none was valid.</returns>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is not a valid id, <paramref name="appId"/> names
+    /// another app, or <paramref name="reason"/> is one that keeps tokens valid (<see cref="TokenErrorReason.UserCheckpointed"/>,
+    /// <see cref="TokenErrorReason.UnconfirmedUser"/>).</exception>
+    Task<IReadOnlyList<TokenKey>> InvalidateUserAsync(string userId, TokenErrorReason reason, string? appId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes every stored token of a person (their user token and the page tokens obtained with it), e.g. for Facebook's
+    /// data-deletion callback. Raises no notice.
+    /// </summary>
+    /// <param name="userId">The app-scoped user id.</param>
+    /// <param name="appId">The app, on multi-app hosts; null for this manager's app.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The keys removed; empty when nothing was stored.</returns>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is not a valid id, or <paramref name="appId"/> names another app.</exception>
+    Task<IReadOnlyList<TokenKey>> RemoveUserTokensAsync(string userId, string? appId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reports the truth about a stored token, from the store and the manager's rules (no Graph call): kind, expiry,
     /// data-access expiry, who renews it (the server, the person, or nobody because it does not expire), what happens next
     /// and when, and the deadline by which the person must log in again when that is theirs to do.

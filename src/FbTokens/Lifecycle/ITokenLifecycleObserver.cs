@@ -16,6 +16,16 @@ public interface ITokenLifecycleObserver
     /// <returns>A task that completes when the observer is done.</returns>
     ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
+    /// <summary>A person must log in again: raised once per person and event, with every key the event made unusable,
+    /// after the per-token <see cref="OnReauthenticationRequiredAsync"/> calls. When a user token turns invalid, or a page
+    /// token for a reason that concerns the person (password changed, logged out, app removed, data access expired), the
+    /// person's other tokens are marked invalid with it; a page-only cause (<see cref="TokenErrorReason.InvalidSession"/>,
+    /// the person's role on the page lost) raises no per-user notice. Send the person one e-mail from here.</summary>
+    /// <param name="notice">Whose, why, and every affected key.</param>
+    /// <param name="cancellationToken">Signalled when the host stops.</param>
+    /// <returns>A task that completes when the observer is done.</returns>
+    ValueTask OnUserReauthenticationRequiredAsync(UserReauthenticationRequiredNotice notice, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>A token was renewed: its stored expiry moved later (an exchange that returns no later expiry is not a
     /// renewal and raises nothing here; see <see cref="StoredToken.RenewalNeedsPerson"/>).</summary>
     /// <param name="notification">Which token, and its old and new expiry.</param>

@@ -44,4 +44,17 @@ public interface ITokenStore
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The tokens, in no particular order.</returns>
     IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams one person's tokens: their user token (<see cref="TokenKind.User"/>, subject <paramref name="userId"/>) and
+    /// every token whose <see cref="StoredToken.OwnerUserId"/> is <paramref name="userId"/> (the page tokens obtained with
+    /// theirs), all with <see cref="TokenKey.AppId"/> equal to <paramref name="appId"/>. Served from an index by owner,
+    /// not a scan of the store. Tokens written during the enumeration may or may not be seen; each key is returned at most once.
+    /// </summary>
+    /// <param name="userId">The app-scoped user id.</param>
+    /// <param name="appId">The <see cref="TokenKey.AppId"/> of the tokens (null for keys that name no app); tokens of other
+    /// app ids are never returned.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The person's tokens, in no particular order; none when nothing is stored for them.</returns>
+    IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, CancellationToken cancellationToken = default);
 }

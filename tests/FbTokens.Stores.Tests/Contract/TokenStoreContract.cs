@@ -286,6 +286,145 @@ public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifet
         Assert.All(all, t => Assert.Equal(Plain, t.Value));
     }
 
+    private static async Task<List<TokenKey>> PersonAsync(ITokenStore store, string userId, string? appId = null)
+    {
+        var keys = new List<TokenKey>();
+        await foreach (var token in store.ListForUserAsync(userId, appId))
+        {
+            keys.Add(token.Key);
+        }
+
+        return [.. keys.OrderBy(k => k.ToString(), StringComparer.Ordinal)];
+    }
+
+    private static StoredToken Owned(TokenKey key, string? owner, string value = Plain) => Token(key, value) with { OwnerUserId = owner };
+
+    [SkippableFact]
+    public async Task ListForUser_returns_the_user_token_and_the_tokens_they_own_and_no_other_users()
+    {
+        var store = await StoreAsync();
+        await store.SetAsync(Owned(TokenKey.ForUser("1001"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("501"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("502"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForUser("2002"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("601"), "2002"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("503"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForSystemUser("1001"), null), null);
+
+        Assert.Equal([TokenKey.ForPage("501"), TokenKey.ForPage("502"), TokenKey.ForUser("1001")], await PersonAsync(store, "1001"));
+        Assert.Equal([TokenKey.ForPage("601"), TokenKey.ForUser("2002")], await PersonAsync(store, "2002"));
+        Assert.Empty(await PersonAsync(store, "404"));
+        await foreach (var token in store.ListForUserAsync("1001", null))
+        {
+            Assert.Equal(Plain, token.Value);
+            Assert.Equal(Expiry, token.ExpiresAt);
+        }
+    }
+
+    [SkippableFact]
+    public async Task ListForUser_moves_a_token_whose_owner_changes()
+    {
+        var store = await StoreAsync();
+        var page = TokenKey.ForPage("501");
+        var first = await store.SetAsync(Owned(page, "1001"), null);
+        await store.SetAsync(Owned(page, "2002"), first.Version);
+
+        Assert.Empty(await PersonAsync(store, "1001"));
+        Assert.Equal([page], await PersonAsync(store, "2002"));
+
+        await store.SetAsync(Owned(page, null), null);
+        Assert.Empty(await PersonAsync(store, "2002"));
+
+        await store.SetAsync(Owned(page, "1001"), null);
+        Assert.Equal([page], await PersonAsync(store, "1001"));
+    }
+
+    [SkippableFact]
+    public async Task ListForUser_drops_a_removed_token_and_not_a_failed_write()
+    {
+        var store = await StoreAsync();
+        var page = TokenKey.ForPage("501");
+        var user = TokenKey.ForUser("1001");
+        var stored = await store.SetAsync(Owned(page, "1001"), null);
+        await store.SetAsync(Owned(user, null), null);
+
+        // A compare-and-set that loses changes nothing, the index included.
+        await Assert.ThrowsAsync<TokenStoreConcurrencyException>(() => store.SetAsync(Owned(page, "2002"), stored.Version + 3).AsTask());
+        Assert.Equal([page, user], await PersonAsync(store, "1001"));
+        Assert.Empty(await PersonAsync(store, "2002"));
+
+        Assert.True(await store.RemoveAsync(page, null));
+        Assert.Equal([user], await PersonAsync(store, "1001"));
+        Assert.True(await store.RemoveAsync(user, null));
+        Assert.Empty(await PersonAsync(store, "1001"));
+    }
+
+    [SkippableFact]
+    public async Task ListForUser_keeps_app_ids_apart()
+    {
+        var store = await StoreAsync();
+        await store.SetAsync(Owned(TokenKey.ForUser("1001"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("501"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForUser("1001", "3003"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("501", "3003"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("502", "4004"), "1001"), null);
+
+        Assert.Equal([TokenKey.ForPage("501"), TokenKey.ForUser("1001")], await PersonAsync(store, "1001"));
+        Assert.Equal([TokenKey.ForPage("501", "3003"), TokenKey.ForUser("1001", "3003")], await PersonAsync(store, "1001", "3003"));
+        Assert.Equal([TokenKey.ForPage("502", "4004")], await PersonAsync(store, "1001", "4004"));
+        Assert.Empty(await PersonAsync(store, "1001", "5005"));
+    }
+
+    [SkippableFact]
+    public async Task ListForUser_among_thousands_of_tokens_returns_the_persons_and_its_cost_is_reported()
+    {
+        // Correctness asserted; the timings against a scan of the store only reported (whatever machine runs it).
+        var store = await StoreAsync();
+        const int others = 2_000;
+        await Parallel.ForAsync(0, others, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await store.SetAsync(Owned(TokenKey.ForPage((30_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), (40_000 + (i % 500)).ToString(System.Globalization.CultureInfo.InvariantCulture)), null, ct));
+        await store.SetAsync(Owned(TokenKey.ForUser("1001"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("501"), "1001"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("502"), "1001"), null);
+        await PersonAsync(store, "1001"); // first call: connections, and Redis's one-time index check
+
+        var watch = Stopwatch.StartNew();
+        List<TokenKey> person = [];
+        for (var i = 0; i < 20; i++)
+        {
+            person = await PersonAsync(store, "1001");
+        }
+
+        var indexed = watch.Elapsed.TotalMilliseconds / 20;
+        watch.Restart();
+        var scanned = 0;
+        await foreach (var token in store.ListAsync(null))
+        {
+            scanned += token.OwnerUserId == "1001" || token.Key == TokenKey.ForUser("1001") ? 1 : 0;
+        }
+
+        var scan = watch.Elapsed.TotalMilliseconds;
+        Assert.Equal([TokenKey.ForPage("501"), TokenKey.ForPage("502"), TokenKey.ForUser("1001")], person);
+        Assert.Equal(3, scanned);
+        output.WriteLine($"LISTFORUSER {GetType().Name}: {indexed:F2} ms per ListForUserAsync vs {scan:F1} ms for a scan of {others + 3} tokens.");
+    }
+
+    [SkippableFact]
+    public async Task ListForUser_through_Data_Protection_returns_plain_values()
+    {
+        var protectedStore = await StoreAsync(protect: true);
+        await protectedStore.SetAsync(Owned(TokenKey.ForUser("1001"), null), null);
+        await protectedStore.SetAsync(Owned(TokenKey.ForPage("501"), "1001"), null);
+
+        var values = new List<string>();
+        await foreach (var token in protectedStore.ListForUserAsync("1001", null))
+        {
+            values.Add(token.Value);
+        }
+
+        Assert.Equal([Plain, Plain], values);
+    }
+
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]

@@ -3,10 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FbTokens.Stores.Tests.EntityFrameworkCore;
 
-/// <summary>The mapping's database schema, which renaming the CLR types must not change (no migration for hosts).</summary>
+/// <summary>
+/// The mapping's database schema, which renaming the CLR types must not change (no migration for hosts). Issue 14 added one
+/// index, on (OwnerUserId, AppId), for <see cref="ITokenStore.ListForUserAsync"/>: hosts add a migration for it.
+/// </summary>
 public sealed class SchemaTests
 {
-    /// <summary>What <c>ApplyFbTokensConfiguration()</c> created before the entity was renamed from <c>StoredTokenEntity</c>.</summary>
+    /// <summary>What <c>ApplyFbTokensConfiguration()</c> created before the entity was renamed from <c>StoredTokenEntity</c>,
+    /// plus the owner index of issue 14.</summary>
     private const string PostgresSchema = """
         CREATE TABLE "FbTokens" (
             "Key" character varying(300) NOT NULL,
@@ -33,6 +37,9 @@ public sealed class SchemaTests
 
 
         CREATE INDEX "IX_FbTokens_Kind_Key" ON "FbTokens" ("Kind", "Key");
+
+
+        CREATE INDEX "IX_FbTokens_OwnerUserId_AppId" ON "FbTokens" ("OwnerUserId", "AppId");
         """;
 
     [Fact]

@@ -41,7 +41,8 @@ internal sealed class EmulatorHost : IAsyncDisposable
         if (kind == HostKind.Kestrel)
         {
             var baseAddress = await emulator.StartServerAsync();
-            http = new HttpClient { BaseAddress = baseAddress };
+            // Graph never redirects; the Login dialog does, to the app, which tests read from Location instead of following.
+            http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
         }
         else
         {

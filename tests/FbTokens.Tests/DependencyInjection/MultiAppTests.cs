@@ -170,6 +170,27 @@ public sealed class MultiAppTests
     }
 
     [Fact]
+    public async Task A_named_app_invalidates_and_removes_only_its_own_tokens_of_a_person()
+    {
+        await using var host = new TwoAppHost();
+        await using var provider = host.Build();
+        var managerA = provider.GetRequiredKeyedService<IGraphTokenManager>("a");
+        var managerB = provider.GetRequiredKeyedService<IGraphTokenManager>("b");
+        var savedA = await managerA.SaveUserTokenAsync(host.GraphA.UserToken("1001"));
+        var savedB = await managerB.SaveUserTokenAsync(host.GraphB.UserToken("1001"));
+
+        var turned = await managerA.InvalidateUserAsync("1001", TokenErrorReason.AppNotInstalled);
+        var removed = await managerB.RemoveUserTokensAsync("1001");
+
+        Assert.Equal([savedA.Key], turned);
+        Assert.Equal([savedB.Key], removed);
+        var store = provider.GetRequiredService<ITokenStore>();
+        Assert.Equal(TokenStatus.Invalid, (await store.GetAsync(savedA.Key))!.Status);
+        Assert.Null(await store.GetAsync(savedB.Key));
+        await Assert.ThrowsAsync<ArgumentException>(() => managerA.InvalidateUserAsync("1001", TokenErrorReason.AppNotInstalled, BId));
+    }
+
+    [Fact]
     public async Task The_unnamed_registration_works_unchanged_beside_named_apps()
     {
         var unnamed = new AppGraph(LifecycleHost.AppId, LifecycleHost.AppSecret, "u");

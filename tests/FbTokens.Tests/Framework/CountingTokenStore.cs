@@ -8,7 +8,12 @@ internal sealed class CountingTokenStore : ITokenStore
     private readonly InMemoryTokenStore _inner = new();
     private int _reads;
 
+    private int _lists;
+
     public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>How many times <see cref="ListAsync"/> (a scan of the store) was called.</summary>
+    public int Lists => Volatile.Read(ref _lists);
 
     public int SignalAtReads { get; set; } = int.MaxValue;
 
@@ -30,6 +35,12 @@ internal sealed class CountingTokenStore : ITokenStore
     public ValueTask<bool> RemoveAsync(TokenKey key, long? expectedVersion, CancellationToken cancellationToken = default) =>
         _inner.RemoveAsync(key, expectedVersion, cancellationToken);
 
-    public IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, CancellationToken cancellationToken = default) =>
-        _inner.ListAsync(kind, cancellationToken);
+    public IAsyncEnumerable<StoredToken> ListAsync(TokenKind? kind, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _lists);
+        return _inner.ListAsync(kind, cancellationToken);
+    }
+
+    public IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, CancellationToken cancellationToken = default) =>
+        _inner.ListForUserAsync(userId, appId, cancellationToken);
 }

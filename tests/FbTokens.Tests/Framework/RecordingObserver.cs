@@ -7,6 +7,8 @@ internal sealed class RecordingObserver : ITokenLifecycleObserver
 {
     public ConcurrentQueue<ReauthenticationRequiredNotice> Reauthentication { get; } = new();
 
+    public ConcurrentQueue<UserReauthenticationRequiredNotice> UserReauthentication { get; } = new();
+
     public ConcurrentQueue<TokenRefreshedNotice> Refreshed { get; } = new();
 
     public ConcurrentQueue<TokenExpiringNotice> Expiring { get; } = new();
@@ -24,6 +26,12 @@ internal sealed class RecordingObserver : ITokenLifecycleObserver
     public ValueTask OnReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken)
     {
         Reauthentication.Enqueue(notification);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnUserReauthenticationRequiredAsync(UserReauthenticationRequiredNotice notice, CancellationToken cancellationToken)
+    {
+        UserReauthentication.Enqueue(notice);
         return ValueTask.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using FbTokens.Tests.Framework;
+using Microsoft.Extensions.DependencyInjection;
 using RichardSzalay.MockHttp;
 
 namespace FbTokens.Tests.Lifecycle;
@@ -37,6 +38,24 @@ public sealed class RenewOnReturnTests
         var status = await host.PublicManager.GetStatusAsync(TokenKey.ForUser("1001"));
         Assert.Equal(TokenRenewedBy.Server, status!.RenewedBy);
         Assert.Equal(TokenNextAction.ServerRenewal, status.NextAction);
+    }
+
+    [Fact]
+    public async Task A_returning_user_s_pages_are_found_through_the_owner_index_not_a_scan_of_the_store()
+    {
+        var store = new CountingTokenStore();
+        await using var host = new LifecycleHost(services: s => s.AddSingleton<ITokenStore>(store));
+        await host.SeedUserAsync("1001", OldLong, TimeSpan.FromDays(3));
+        await host.SeedPageAsync("2001", "EAABoldpagetoken-0123456789", "1001");
+        await host.SeedPageAsync("2002", "EAABotherpagetoken-0123456789", "1002");
+        MockDebug(host, NewLong, TimeSpan.FromDays(60));
+        var accounts = host.Http.When(HttpMethod.Get, $"http://graph.test/{LifecycleHost.Version}/1001/accounts")
+            .Respond("application/json", LifecyclePayloads.Accounts(("2001", "EAABnewpagetoken-0123456789")));
+
+        await host.PublicManager.SaveUserTokenAsync(NewLong);
+
+        Assert.Equal(1, host.Http.GetMatchCount(accounts));
+        Assert.Equal(0, store.Lists);
     }
 
     [Fact]

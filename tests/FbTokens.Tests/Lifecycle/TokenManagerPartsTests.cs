@@ -154,5 +154,11 @@ public sealed class TokenManagerPartsTests
 
         public Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default) =>
             inner.GetStatusAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<TokenKey>> InvalidateUserAsync(string userId, TokenErrorReason reason, string? appId = null, CancellationToken cancellationToken = default) =>
+            inner.InvalidateUserAsync(userId, reason, appId, cancellationToken);
+
+        public Task<IReadOnlyList<TokenKey>> RemoveUserTokensAsync(string userId, string? appId = null, CancellationToken cancellationToken = default) =>
+            inner.RemoveUserTokensAsync(userId, appId, cancellationToken);
     }
 }

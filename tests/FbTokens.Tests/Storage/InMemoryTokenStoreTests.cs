@@ -154,4 +154,65 @@ public sealed class InMemoryTokenStoreTests
         Assert.Equal("EAABsecretvalue0123456789", kept!.Value);
         Assert.Equal(1, kept.Version);
     }
+
+    private static StoredToken Owned(TokenKey key, string? owner) =>
+        new() { Key = key, Value = "EAABsecretvalue0123456789", OwnerUserId = owner };
+
+    private static async Task<List<TokenKey>> PersonAsync(InMemoryTokenStore store, string userId, string? appId = null)
+    {
+        var keys = new List<TokenKey>();
+        await foreach (var token in store.ListForUserAsync(userId, appId))
+        {
+            keys.Add(token.Key);
+        }
+
+        return keys.OrderBy(k => k.ToString(), StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task ListForUser_returns_the_user_token_and_the_tokens_the_user_owns_only()
+    {
+        var store = new InMemoryTokenStore();
+        await store.SetAsync(Owned(TokenKey.ForUser("1"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("10"), "1"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("11"), "1"), null);
+        await store.SetAsync(Owned(TokenKey.ForUser("2"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("20"), "2"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("12"), null), null);
+
+        Assert.Equal([TokenKey.ForPage("10"), TokenKey.ForPage("11"), TokenKey.ForUser("1")], await PersonAsync(store, "1"));
+        Assert.Equal([TokenKey.ForPage("20"), TokenKey.ForUser("2")], await PersonAsync(store, "2"));
+        Assert.Empty(await PersonAsync(store, "3"));
+    }
+
+    [Fact]
+    public async Task ListForUser_follows_an_owner_change_and_a_removal()
+    {
+        var store = new InMemoryTokenStore();
+        await store.SetAsync(Owned(TokenKey.ForPage("10"), "1"), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("10"), "2"), null);
+
+        Assert.Empty(await PersonAsync(store, "1"));
+        Assert.Equal([TokenKey.ForPage("10")], await PersonAsync(store, "2"));
+
+        await store.SetAsync(Owned(TokenKey.ForPage("10"), null), null);
+        Assert.Empty(await PersonAsync(store, "2"));
+
+        await store.SetAsync(Owned(TokenKey.ForPage("10"), "2"), null);
+        Assert.True(await store.RemoveAsync(TokenKey.ForPage("10"), null));
+        Assert.Empty(await PersonAsync(store, "2"));
+    }
+
+    [Fact]
+    public async Task ListForUser_keeps_app_ids_apart()
+    {
+        var store = new InMemoryTokenStore();
+        await store.SetAsync(Owned(TokenKey.ForUser("1"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForUser("1", "77"), null), null);
+        await store.SetAsync(Owned(TokenKey.ForPage("10", "77"), "1"), null);
+
+        Assert.Equal([TokenKey.ForUser("1")], await PersonAsync(store, "1"));
+        Assert.Equal([TokenKey.ForPage("10", "77"), TokenKey.ForUser("1", "77")], await PersonAsync(store, "1", "77"));
+        Assert.Empty(await PersonAsync(store, "1", "78"));
+    }
 }

@@ -54,14 +54,14 @@ internal sealed class CodeGrant(EmulatorStore store, RequestAuthenticator auth)
 
         code.Used = true;
         var user = store.GetUser(code.UserId);
-        return code.IsClientCode ? RedeemClientCode(request, context, user) : RedeemLoginCode(context, user);
+        return code.IsClientCode ? RedeemClientCode(request, context, user) : RedeemLoginCode(context, user, code.Scopes);
     }
 
-    private EmulatorResponse RedeemLoginCode(CallContext context, UserState user)
+    private EmulatorResponse RedeemLoginCode(CallContext context, UserState user, IReadOnlyList<string>? scopes)
     {
-        // A login reopens the 90-day data-access window (the emulator has no dialog, so every login counts as auth_type=reauthorize).
+        // A login reopens the 90-day data-access window: every login counts as auth_type=reauthorize (docs/emulator.md).
         store.ReopenDataAccessLocked(user, context.Now);
-        var shortLived = store.IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now);
+        var shortLived = store.IssueUserTokenLocked(user, longLived: false, machineId: null, context.Now, scopes);
         context.Token = shortLived;
         return TokenResponses.Bearer(shortLived, context.Now);
     }

@@ -54,9 +54,41 @@ internal sealed class GraphTokenManager : IGraphTokenManager
         return _invalidator.MarkInvalidAsync(key, reason, expectedVersion, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<TokenKey>> InvalidateUserAsync(string userId, TokenErrorReason reason, string? appId = null, CancellationToken cancellationToken = default)
+    {
+        var turned = new List<TokenKey>();
+        foreach (var keyAppId in KeyAppIdsOf(userId, appId))
+        {
+            turned.AddRange(await _invalidator.InvalidateUserAsync(userId, keyAppId, reason, cancellationToken).ConfigureAwait(false));
+        }
+
+        return turned;
+    }
+
+    public async Task<IReadOnlyList<TokenKey>> RemoveUserTokensAsync(string userId, string? appId = null, CancellationToken cancellationToken = default)
+    {
+        var removed = new List<TokenKey>();
+        foreach (var keyAppId in KeyAppIdsOf(userId, appId))
+        {
+            removed.AddRange(await _registrar.RemoveUserTokensAsync(userId, keyAppId, cancellationToken).ConfigureAwait(false));
+        }
+
+        return removed;
+    }
+
     public Task<TokenLifecycleStatus?> GetStatusAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
         key = LifecycleRules.Scope(key, _appId, _keyAppId);
         return _status.GetStatusAsync(key, cancellationToken);
+    }
+
+    /// <summary>
+    /// The <see cref="TokenKey.AppId"/>s a person's tokens of this app are stored under: a named app's id; for the unnamed
+    /// app, keys that name no app and keys that name <c>FbTokens:AppId</c> (as <see cref="LifecycleRules.Owns"/> says).
+    /// </summary>
+    private string?[] KeyAppIdsOf(string userId, string? appId)
+    {
+        var key = LifecycleRules.Scope(TokenKey.ForUser(userId, appId), _appId, _keyAppId);
+        return _keyAppId is null ? [null, _appId] : [key.AppId];
     }
 }

@@ -17,6 +17,9 @@ internal sealed class TokenLifecycleNotifier
     public Task ReauthenticationRequiredAsync(ReauthenticationRequiredNotice notification, CancellationToken cancellationToken) =>
         InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnReauthenticationRequiredAsync(n, ct), nameof(ReauthenticationRequiredNotice), cancellationToken);
 
+    public Task UserReauthenticationRequiredAsync(UserReauthenticationRequiredNotice notification, CancellationToken cancellationToken) =>
+        InvokeAsync(notification, TokenKey.ForUser(notification.UserId, notification.AppId), static (o, n, ct) => o.OnUserReauthenticationRequiredAsync(n, ct), nameof(UserReauthenticationRequiredNotice), cancellationToken);
+
     public Task TokenRefreshedAsync(TokenRefreshedNotice notification, CancellationToken cancellationToken) =>
         InvokeAsync(notification, notification.Key, static (o, n, ct) => o.OnTokenRefreshedAsync(n, ct), nameof(TokenRefreshedNotice), cancellationToken);
 

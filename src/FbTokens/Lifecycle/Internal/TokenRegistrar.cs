@@ -9,7 +9,7 @@ namespace FbTokens.Internal;
 /// Saves what a login brings: the user token (inspected with <c>debug_token</c>, exchanged for a long-lived one when it is
 /// short-lived) and, on request, the tokens of every page the person manages.
 /// </summary>
-internal sealed class TokenRegistrar
+internal sealed partial class TokenRegistrar
 {
     private readonly IGraphTokenClient _client;
     private readonly ITokenStore _store;
@@ -138,19 +138,44 @@ internal sealed class TokenRegistrar
         return stored;
     }
 
-    /// <summary>Whether any stored page token was obtained with <paramref name="userKey"/>'s token. Walks the stored page
-    /// tokens (the store has no index by owner), so it costs one listing per login of a known user.</summary>
+    /// <summary>Whether any stored page token was obtained with <paramref name="userKey"/>'s token (from the store's index
+    /// by owner, not a scan).</summary>
     private async Task<bool> HasPageTokensAsync(TokenKey userKey, CancellationToken cancellationToken)
     {
-        await foreach (var page in _store.ListAsync(TokenKind.Page, cancellationToken).ConfigureAwait(false))
+        await foreach (var token in _store.ListForUserAsync(userKey.SubjectId, userKey.AppId, cancellationToken).ConfigureAwait(false))
         {
-            if (page.OwnerUserId == userKey.SubjectId && page.Key.AppId == userKey.AppId)
+            if (token.Key.Kind == TokenKind.Page && token.OwnerUserId == userKey.SubjectId)
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>As <see cref="IGraphTokenManager.RemoveUserTokensAsync"/>, for the tokens with <see cref="TokenKey.AppId"/>
+    /// <paramref name="appId"/>: removes the person's user token and every token they own.</summary>
+    public async Task<IReadOnlyList<TokenKey>> RemoveUserTokensAsync(string userId, string? appId, CancellationToken cancellationToken)
+    {
+        var keys = new List<TokenKey>();
+        await foreach (var token in _store.ListForUserAsync(userId, appId, cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(token.Key);
+        }
+
+        var removed = new List<TokenKey>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (await _store.RemoveAsync(key, expectedVersion: null, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add(key);
+            }
+
+            _retries.Clear(key);
+        }
+
+        UserTokensRemoved(_logger, userId, appId, removed.Count);
+        return removed;
     }
 
     /// <summary>As <see cref="IGraphTokenManager.SavePageTokensAsync"/>.</summary>
@@ -179,4 +204,7 @@ internal sealed class TokenRegistrar
         LifecycleLog.PageTokensSaved(_logger, saved.Count, user.Key);
         return saved;
     }
+
+    [LoggerMessage(2173, LogLevel.Information, "Removed {Count} stored tokens of {UserId} (app {AppId}).")]
+    private static partial void UserTokensRemoved(ILogger logger, string userId, string? appId, int count);
 }

@@ -49,6 +49,14 @@ internal sealed class DataProtectedTokenStore : ITokenStore
         }
     }
 
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var token in _inner.ListForUserAsync(userId, appId, cancellationToken).ConfigureAwait(false))
+        {
+            yield return Unprotect(token);
+        }
+    }
+
     private StoredToken Unprotect(StoredToken token)
     {
         try

@@ -10,6 +10,9 @@ namespace FbTokens.Internal;
 internal sealed class InMemoryTokenStore : ITokenStore
 {
     private readonly ConcurrentDictionary<TokenKey, StoredToken> _tokens = new();
+
+    // Person -> the keys of their tokens (their user token and the tokens they own), kept in step under the write lock.
+    private readonly ConcurrentDictionary<Person, ConcurrentDictionary<TokenKey, byte>> _byPerson = new();
 #if NET9_0_OR_GREATER
     private readonly Lock _writeLock = new();
 #else
@@ -45,6 +48,12 @@ internal sealed class InMemoryTokenStore : ITokenStore
 
             var stored = token with { Version = currentVersion + 1 };
             _tokens[token.Key] = stored;
+            if (current is not null)
+            {
+                Unindex(current, keep: stored);
+            }
+
+            Index(stored);
             return ValueTask.FromResult(stored);
         }
     }
@@ -66,7 +75,9 @@ internal sealed class InMemoryTokenStore : ITokenStore
                 throw new TokenStoreConcurrencyException(key, expectedVersion, current.Version);
             }
 
-            return ValueTask.FromResult(_tokens.TryRemove(key, out _));
+            var removed = _tokens.TryRemove(key, out _);
+            Unindex(current, keep: null);
+            return ValueTask.FromResult(removed);
         }
     }
 
@@ -85,4 +96,68 @@ internal sealed class InMemoryTokenStore : ITokenStore
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredToken> ListForUserAsync(string userId, string? appId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (_byPerson.TryGetValue(new Person(userId, appId), out var keys))
+        {
+            foreach (var (key, _) in keys)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // The index may be a step behind a concurrent write: the token itself decides.
+                if (_tokens.TryGetValue(key, out var token) && BelongsTo(token, userId, appId))
+                {
+                    yield return token;
+                }
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static bool BelongsTo(StoredToken token, string userId, string? appId) =>
+        token.Key.AppId == appId
+        && ((token.Key.Kind == TokenKind.User && token.Key.SubjectId == userId) || token.OwnerUserId == userId);
+
+    private void Index(StoredToken token)
+    {
+        foreach (var person in PersonsOf(token))
+        {
+            _byPerson.GetOrAdd(person, static _ => new ConcurrentDictionary<TokenKey, byte>())[token.Key] = 0;
+        }
+    }
+
+    private void Unindex(StoredToken token, StoredToken? keep)
+    {
+        foreach (var person in PersonsOf(token))
+        {
+            if (keep is not null && BelongsTo(keep, person.UserId, person.AppId))
+            {
+                continue;
+            }
+
+            if (_byPerson.TryGetValue(person, out var keys) && keys.TryRemove(token.Key, out _) && keys.IsEmpty)
+            {
+                _byPerson.TryRemove(person, out _);
+            }
+        }
+    }
+
+    private static IEnumerable<Person> PersonsOf(StoredToken token)
+    {
+        if (token.Key.Kind == TokenKind.User)
+        {
+            yield return new Person(token.Key.SubjectId, token.Key.AppId);
+        }
+
+        if (token.OwnerUserId is { } owner && !(token.Key.Kind == TokenKind.User && owner == token.Key.SubjectId))
+        {
+            yield return new Person(owner, token.Key.AppId);
+        }
+    }
+
+    private readonly record struct Person(string UserId, string? AppId);
 }
