@@ -39,7 +39,7 @@ public class StampedeBenchmarks
                 o.AppId = CannedGraph.AppId;
                 o.AppSecret = CannedGraph.AppSecret;
             })
-            .AddTokenManager()
+            .AddTokenManager(o => o.RefreshInBackground = false) // callers that wait for the refresh: RefreshAheadBenchmarks has the others
             .HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => _graph);
         _services = services.BuildServiceProvider();
         _manager = _services.GetRequiredService<IGraphTokenManager>();

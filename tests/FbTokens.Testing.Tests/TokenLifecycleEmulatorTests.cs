@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using FbTokens.Testing.Tests.Framework;
 using FbTokens.Tests.Framework;
 using Xunit.Abstractions;
@@ -93,7 +94,11 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
         var store = new CountingTokenStore();
 
         // This test is about single flight, not about what Graph renews: the emulator extends a re-exchanged token.
-        await using var harness = new LifecycleHarness(store, new GraphTokenEmulatorOptions { LongLivedExchangeExtends = true });
+        // Callers that wait for the refresh (refresh-ahead, where they do not, is tested in FbTokens.Tests).
+        await using var harness = new LifecycleHarness(
+            store,
+            new GraphTokenEmulatorOptions { LongLivedExchangeExtends = true },
+            b => b.Services.Configure<TokenManagerOptions>(o => o.RefreshInBackground = false));
         var (_, old) = await harness.StoreLongLivedUserAsync();
 
         // 55 of the token's ~60 days pass: 5 days left, inside the 7-day refresh window.

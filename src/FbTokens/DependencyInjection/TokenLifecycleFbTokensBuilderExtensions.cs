@@ -87,6 +87,7 @@ public static class TokenLifecycleFbTokensBuilderExtensions
     {
         services.TryAddKeyedSingleton<IGraphTokenClient, LifecycleGraphTokenClient>(LifecycleGraphTokenClient.ServiceKey);
         services.TryAddSingleton<LifecycleStopping>();
+        services.TryAddTransient(static sp => new LifecycleStoppingHook(sp.GetRequiredService<LifecycleStopping>()));
         services.TryAddSingleton<RefreshRetrySchedule>();
         services.TryAddSingleton<TokenInvalidator>();
         services.TryAddSingleton<PersonNotices>();

@@ -23,6 +23,16 @@ public sealed class TokenManagerOptions
     /// </summary>
     public TimeSpan RefreshJitter { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Whether a caller that asks for a token due for refresh but still valid gets it at once while the refresh runs in
+    /// the background (one per key across instances, as always), instead of waiting for Graph. Default true: only a
+    /// caller whose token has expired, or was rejected and must be replaced, ever waits. A background failure is logged,
+    /// counted (<c>fbtokens.token.renewals</c>, <c>outcome=failed</c>) and retried after <see cref="RefreshRetryDelay"/>;
+    /// disposing the host cancels it. Set false in short-lived processes (a script, a CLI run) that want the refresh done
+    /// before they use the token.
+    /// </summary>
+    public bool RefreshInBackground { get; set; } = true;
+
     /// <summary>How long to wait after a failed refresh before trying again; callers keep the still-valid token meanwhile. Default 1 minute.</summary>
     public TimeSpan RefreshRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 

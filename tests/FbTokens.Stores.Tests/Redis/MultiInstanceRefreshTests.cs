@@ -96,7 +96,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
             services.AddLogging();
             services.AddFbTokens(_ => { })
                 .UseGraphTokenEmulator(_emulator)
-                .AddTokenManager()
+                .AddTokenManager(o => o.RefreshInBackground = false) // callers that wait: the cross-instance single flight
                 .UseRedisTokenStore(redis, o =>
                 {
                     o.KeyPrefix = _prefix;

@@ -38,6 +38,10 @@ internal sealed class LifecycleHost : IAsyncDisposable
         builder.AddTokenManager(o =>
         {
             o.RefreshJitter = TimeSpan.Zero;
+
+            // These tests drive the refresh itself (single flight, locks, races, renewal rules) through a caller that waits
+            // for it; the background hand-off in front of it is tested on its own (RefreshAheadTests sets it back).
+            o.RefreshInBackground = false;
             configure?.Invoke(o);
         });
         builder.AddTokenLifecycleObserver<RecordingObserver>();
@@ -61,6 +65,9 @@ internal sealed class LifecycleHost : IAsyncDisposable
     public TokenManagerOptions Options => Services.GetRequiredService<IOptions<TokenManagerOptions>>().Value;
 
     public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>Completes when no refresh of <paramref name="key"/> runs (refreshes that callers start run in the background).</summary>
+    public Task WhenRefreshIdleAsync(TokenKey key) => Services.GetRequiredService<FbTokens.Internal.TokenRefresher>().WhenIdleAsync(key);
 
     /// <summary>Stores a valid user token directly (no Graph call).</summary>
     public async Task<StoredToken> SeedUserAsync(string userId, string value, TimeSpan expiresIn, IReadOnlyList<string>? scopes = null) =>

@@ -31,8 +31,10 @@ public sealed class SecretLeakTests
         await host.Store.SetAsync(new StoredToken { Key = TokenKey.ForUser("7"), Value = invalid, ExpiresAt = host.Now + TimeSpan.FromDays(40) }, null);
 
         await host.PublicManager.GetTokenAsync(TokenKey.ForUser("1"));               // refresh fails, old token kept
+        await host.WhenRefreshIdleAsync(TokenKey.ForUser("1"));
         host.Time.Advance(TimeSpan.FromMinutes(2));
         await host.PublicManager.GetTokenAsync(TokenKey.ForUser("1"));               // refresh succeeds
+        await host.WhenRefreshIdleAsync(TokenKey.ForUser("1"));
         await host.PublicManager.GetTokenAsync(TokenKey.ForApp(LifecycleHost.AppId));
         await host.Services.GetRequiredService<FbTokens.Internal.TokenSweeper>().SweepAsync(CancellationToken.None);
         await host.PublicManager.MarkInvalidAsync(TokenKey.ForUser("1"), TokenErrorReason.InvalidAccessToken);

@@ -24,6 +24,7 @@ internal static class NamedAppRegistrations
             sp.GetRequiredKeyedService<GraphUsageThrottle>(app),
             sp.GetRequiredService<ILogger<GraphTokenClient>>()));
         services.TryAddKeyedSingleton(app, static (_, _) => new LifecycleStopping());
+        services.TryAddKeyedTransient(app, static (sp, key) => new LifecycleStoppingHook(sp.GetRequiredKeyedService<LifecycleStopping>(key)));
         services.TryAddKeyedSingleton(app, static (_, _) => new RefreshRetrySchedule());
         services.TryAddKeyedSingleton(app, static (sp, key) => new TokenLifecycleNotifier(
             sp.GetKeyedServices<ITokenLifecycleObserver>(key),

@@ -15,6 +15,12 @@ internal sealed class SingleFlight<TKey, TValue>
     /// <summary>How many flights are running.</summary>
     public int Count => _flights.Count;
 
+    /// <summary>Whether a flight is running for <paramref name="key"/> (a snapshot: it may end, or one start, at once).</summary>
+    public bool IsRunning(TKey key) => _flights.ContainsKey(key);
+
+    /// <summary>The flight running for <paramref name="key"/>, if any, without joining or starting one.</summary>
+    public Task<TValue>? Running(TKey key) => _flights.TryGetValue(key, out var running) && running.IsValueCreated ? running.Value : null;
+
     public Task<TValue> RunAsync(TKey key, Func<TKey, Task<TValue>> work, CancellationToken cancellationToken) =>
         RunAsync(key, work, static (k, w) => w(k), cancellationToken);
 

@@ -6,8 +6,9 @@ namespace FbTokens.Internal;
 /// <summary>
 /// Brings a stored token to a usable one: refuses an invalid or expired token, and refreshes one that is due, at most one
 /// refresh per key however many callers wait (a single flight in this process, <see cref="IDistributedRefreshLock"/>
-/// across instances sharing the store), stored by compare-and-set. A failed refresh keeps the still-valid token and waits
-/// <see cref="TokenManagerOptions.RefreshRetryDelay"/> before the next try.
+/// across instances sharing the store), stored by compare-and-set. A caller that finds a still-valid token due for refresh
+/// gets it at once and the refresh runs in the background (<see cref="TokenManagerOptions.RefreshInBackground"/>). A failed
+/// refresh keeps the still-valid token and waits <see cref="TokenManagerOptions.RefreshRetryDelay"/> before the next try.
 /// </summary>
 internal sealed class TokenRefresher
 {
@@ -76,6 +77,11 @@ internal sealed class TokenRefresher
             {
                 LifecycleLog.RefreshDeferred(_logger, key, retryAt);
             }
+            else if (_options.RefreshInBackground)
+            {
+                // Refresh-ahead: the stored token is still valid, so the caller never waits for Graph.
+                StartBackgroundRefresh(token);
+            }
             else
             {
                 try
@@ -92,6 +98,31 @@ internal sealed class TokenRefresher
         TokenReader.LogUsed(_logger, key, token);
         return token;
     }
+
+    /// <summary>
+    /// Starts the due refresh of <paramref name="token"/> without waiting for it, unless one is already running for its key.
+    /// Its failure is logged, counted and deferred by the flight itself and observed here, so it never reaches a caller
+    /// nor the unobserved-task handler; disposing the container cancels it.
+    /// </summary>
+    private void StartBackgroundRefresh(StoredToken token)
+    {
+        if (_flights.IsRunning(token.Key) || _stopping.IsStopping)
+        {
+            return;
+        }
+
+        _ = RefreshIfDueAsync(token, CancellationToken.None).ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when no refresh runs for <paramref name="key"/> in this process (tests, and a host shutting down).</summary>
+    internal Task WhenIdleAsync(TokenKey key) =>
+        _flights.Running(key) is { } running
+            ? running.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            : Task.CompletedTask;
 
     /// <summary>Replaces the user or page token under <paramref name="key"/> now, whatever its expiry; shares a running flight.</summary>
     public Task<StoredToken> RefreshAsync(TokenKey key, CancellationToken cancellationToken) =>
@@ -199,6 +230,7 @@ internal sealed class TokenRefresher
         {
             var retryAt = Now + _options.RefreshRetryDelay;
             _retries.Defer(key, retryAt);
+            GraphTelemetry.Renewals.Add(1, new(GraphTelemetry.TokenKindTag, KindTag(key.Kind)), new(GraphTelemetry.OutcomeTag, "failed"));
             LifecycleLog.RefreshFailed(_logger, key, retryAt, ex);
             throw;
         }

@@ -39,6 +39,10 @@ internal static class GraphResiliencePipeline
         builder.AddResilienceHandler(PipelineName, (pipeline, context) =>
         {
             var services = context.ServiceProvider;
+
+            // Created now, after Polly's registry, so disposed before it: it cancels background refreshes, which the
+            // registry's disposal would otherwise wait for.
+            _ = FbTokensApps.GetOptional<LifecycleStoppingHook>(services, appName);
             if (FbTokensApps.GetOptional<ResiliencePipelineReplacement>(services, appName) is { } replacement)
             {
                 replacement.Configure(pipeline, context);
