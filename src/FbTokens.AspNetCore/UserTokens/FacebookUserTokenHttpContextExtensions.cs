@@ -9,8 +9,8 @@ namespace FbTokens;
 public static class FacebookUserTokenHttpContextExtensions
 {
     /// <summary>
-    /// Gets the signed-in user's usable user token through <see cref="IGraphTokenManager.GetTokenAsync"/> (refreshed first
-    /// when due). The user id is read from <see cref="FacebookUserTokenOptions.UserIdClaimType"/>.
+    /// Gets the signed-in user's usable user token through <see cref="IGraphTokenManager.GetTokenAsync"/> (a valid token
+    /// at once; a due refresh runs in the background). The user id is read from <see cref="FacebookUserTokenOptions.UserIdClaimType"/>.
     /// </summary>
     /// <param name="context">The request; needs <c>AddFbTokens(...).AddTokenManager()</c>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

@@ -31,9 +31,11 @@ public interface IGraphTokenManager
     Task<IReadOnlyList<StoredToken>> SavePageTokensAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Gets a usable token for <paramref name="key"/>. A user token inside its refresh window is refreshed first (one
-    /// Graph call however many callers wait); if that fails for a reason other than the token being invalid, the
-    /// still-valid token is returned and the refresh is tried again after <see cref="TokenManagerOptions.RefreshRetryDelay"/>.
+    /// Gets a usable token for <paramref name="key"/>. A still-valid token inside its refresh window is returned at once
+    /// and refreshed in the background (<see cref="TokenManagerOptions.RefreshInBackground"/>; with it off, the caller
+    /// waits for the refresh): one Graph call however many callers ask. If the refresh fails for a reason other than the
+    /// token being invalid, the still-valid token stays and the refresh is tried again after
+    /// <see cref="TokenManagerOptions.RefreshRetryDelay"/>.
     /// App tokens are built or fetched as <see cref="TokenManagerOptions.AppTokenSource"/> says and never stored.
     /// </summary>
     /// <param name="key">The token to get.</param>

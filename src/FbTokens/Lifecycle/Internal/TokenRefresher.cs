@@ -285,7 +285,7 @@ internal sealed class TokenRefresher
         var ownerId = current.OwnerUserId
             ?? throw new ReauthenticationRequiredException(current.Key, TokenErrorReason.Unknown, null);
 
-        // The owner's token as GetTokenAsync would hand it out: refused when invalid or expired, refreshed first when due.
+        // The owner's token as GetTokenAsync would hand it out: refused when invalid or expired (a due refresh of it starts in the background).
         // The owner's token is in the page token's app.
         var ownerKey = TokenKey.ForUser(ownerId, current.Key.AppId);
         var owner = await GetUsableAsync(ownerKey, _store.GetAsync(ownerKey, cancellationToken), cancellationToken).ConfigureAwait(false);
