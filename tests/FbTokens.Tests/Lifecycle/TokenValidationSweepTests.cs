@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FbTokens.Tests.Lifecycle;
 
-/// <summary><see cref="ITokenValidationSweep"/>: a sweep on demand, for tests and admin endpoints.</summary>
+/// <summary><see cref="ITokenValidationSweep"/>: a sweep on demand, for tests and admin endpoints. In the telemetry group:
+/// one test reads the process-wide sweep metrics.</summary>
+[Collection(TelemetryTestGroup.Name)]
 public sealed class TokenValidationSweepTests
 {
     private static async Task SeedAsync(LifecycleHost host, int count, Func<int, bool> invalid)
@@ -36,6 +38,25 @@ public sealed class TokenValidationSweepTests
         Assert.Equal(2, host.Observer.Reauthentication.Count);
         Assert.Equal(TokenStatus.Invalid, (await host.Store.GetAsync(TokenKey.ForUser("2000007")))!.Status);
         Assert.Equal(TokenStatus.Valid, (await host.Store.GetAsync(TokenKey.ForUser("2000008")))!.Status);
+    }
+
+    [Fact]
+    public async Task Reports_its_progress_after_every_batch_and_its_duration_as_metrics()
+    {
+        using var telemetry = new TelemetryCapture();
+        var graph = new FakeBatchGraphHandler();
+        await using var host = new LifecycleHost(o => o.SweepBatchSize = 4, build: b => b.AddTokenValidationSweep(), graph: graph);
+        await SeedAsync(host, 10, i => i is 1 or 5 or 9);
+
+        await host.Services.GetRequiredService<ITokenValidationSweep>().SweepNowAsync();
+
+        var swept = telemetry.Measurements.Where(m => m.Instrument == "fbtokens.sweep.tokens").ToList();
+        Assert.Equal(3, swept.Count(m => Equals(m.Tag("fbtokens.outcome"), "checked")));   // batches of 4, 4 and 2
+        Assert.Equal(10, swept.Where(m => Equals(m.Tag("fbtokens.outcome"), "checked")).Sum(m => m.Value));
+        Assert.Equal(3, swept.Where(m => Equals(m.Tag("fbtokens.outcome"), "invalid")).Sum(m => m.Value));
+        Assert.DoesNotContain(swept, m => Equals(m.Tag("fbtokens.outcome"), "failed"));
+        var duration = Assert.Single(telemetry.Measurements, m => m.Instrument == "fbtokens.sweep.duration");
+        Assert.True(duration.Value >= 0);
     }
 
     [Fact]

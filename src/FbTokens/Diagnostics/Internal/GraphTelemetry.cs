@@ -37,6 +37,13 @@ internal static class GraphTelemetry
     /// <c>not_extended</c>: Graph returned no later expiry, so only the person can renew the token).</summary>
     public static readonly Counter<long> Renewals = Meter.CreateCounter<long>("fbtokens.token.renewals", "{renewal}", "Server-side token renewals, by kind and whether the expiry moved.");
 
+    /// <summary>Tokens the validation sweep handled, by outcome (<c>checked</c>: Graph answered for it; <c>invalid</c>:
+    /// found invalid and marked; <c>refreshed</c>: renewed on the way; <c>failed</c>: no answer for it this time).</summary>
+    public static readonly Counter<long> SweptTokens = Meter.CreateCounter<long>("fbtokens.sweep.tokens", "{token}", "Tokens the validation sweep handled, by outcome.");
+
+    /// <summary>How long each validation sweep took.</summary>
+    public static readonly Histogram<double> SweepDuration = Meter.CreateHistogram<double>("fbtokens.sweep.duration", "s", "Duration of validation sweeps.");
+
     public const string TokenKindTag = "fbtokens.token.kind";
     public const string OperationTag = "fbtokens.operation";
     public const string OutcomeTag = "fbtokens.outcome";

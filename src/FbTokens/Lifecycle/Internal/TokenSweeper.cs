@@ -66,6 +66,7 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
     private async Task<TokenSweepResult> SweepOnceAsync(CancellationToken cancellationToken)
     {
         LifecycleLog.SweepStarted(_logger);
+        var started = _timeProvider.GetTimestamp();
         var totals = new Totals();
         var chunk = new List<StoredToken>(_options.SweepBatchSize);
         await foreach (var token in _store.ListAsync(kind: null, cancellationToken).ConfigureAwait(false))
@@ -90,12 +91,38 @@ internal sealed class TokenSweeper : ITokenValidationSweep, IDisposable
             await ProcessChunkAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
         }
 
+        GraphTelemetry.SweepDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds);
         var result = new TokenSweepResult(totals.Checked, totals.Invalid, totals.Refreshed, totals.Failed, totals.Requests);
         LifecycleLog.SweepCompleted(_logger, result.Checked, result.Invalid, result.Refreshed, result.Failed, result.Requests);
         return result;
     }
 
     private async Task ProcessChunkAsync(List<StoredToken> chunk, Totals totals, CancellationToken cancellationToken)
+    {
+        var before = (totals.Checked, totals.Invalid, totals.Refreshed, totals.Failed);
+        try
+        {
+            await CheckChunkAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Progress as the sweep goes, one batch at a time, not only when it ends.
+            AddSwept("checked", totals.Checked - before.Checked);
+            AddSwept("invalid", totals.Invalid - before.Invalid);
+            AddSwept("refreshed", totals.Refreshed - before.Refreshed);
+            AddSwept("failed", totals.Failed - before.Failed);
+        }
+    }
+
+    private static void AddSwept(string outcome, int count)
+    {
+        if (count > 0)
+        {
+            GraphTelemetry.SweptTokens.Add(count, new KeyValuePair<string, object?>(GraphTelemetry.OutcomeTag, outcome));
+        }
+    }
+
+    private async Task CheckChunkAsync(List<StoredToken> chunk, Totals totals, CancellationToken cancellationToken)
     {
         var results = await DebugWithRetriesAsync(chunk, totals, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < chunk.Count; i++)
