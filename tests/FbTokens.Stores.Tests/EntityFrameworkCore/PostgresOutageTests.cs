@@ -61,8 +61,19 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
         }
 
         Assert.Equal(2, (await store.SetAsync((await store.GetAsync(keys[0]))! with { Value = "EAABsecretnew" }, null)).Version);
-        Assert.True(await _database.TerminateConnectionsAsync() > 0);
-        Assert.Equal(3, (await store.SetAsync((await store.GetAsync(keys[0]))! with { Value = "EAABsecretnewer" }, null)).Version);
+
+        // Npgsql clears its pool after the first drop, so the connection that wrote may have been closed on return: read
+        // until the pool holds a connection again, then drop it under the next write.
+        var current = (await store.GetAsync(keys[0]))!;
+        var dropped = 0;
+        for (var attempt = 0; attempt < 5 && dropped == 0; attempt++)
+        {
+            current = (await store.GetAsync(keys[0]))!;
+            dropped = await _database.TerminateConnectionsAsync();
+        }
+
+        Assert.True(dropped > 0);
+        Assert.Equal(3, (await store.SetAsync(current with { Value = "EAABsecretnewer" }, null)).Version);
     }
 
     private async Task<(ServiceProvider Provider, TokenKey[] Keys)> SeedAsync(bool retryOnFailure)
