@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace FbTokens.EntityFrameworkCore.Internal;
 
 /// <summary>
+/// (About 360 lines: the five store operations, each with its own SQL shape and error handling, share one context lease;
+/// row mapping and error classification live in StoredTokenRows and StoreErrors.)
 /// <see cref="ITokenStore"/> on the host's <typeparamref name="TContext"/>. A context per operation (from
 /// <see cref="IDbContextFactory{TContext}"/> when registered, else a service scope), so this singleton is thread-safe.
 /// Compare-and-set writes are single <c>UPDATE … WHERE Key = @k AND Version = @expected</c> statements; unconditional
@@ -35,13 +37,13 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         try
         {
             var row = await lease.Tokens.AsNoTracking().FirstOrDefaultAsync(e => e.Key == id, cancellationToken).ConfigureAwait(false);
-            return row is null ? null : ToToken(row);
+            return row is null ? null : StoredTokenRows.ToToken(row);
         }
-        catch (Exception ex) when (IsSchemaProblem(ex))
+        catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
         {
             throw SchemaProblem(lease.Context, ex);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
             throw Unavailable("read", id, ex);
         }
@@ -55,7 +57,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "A version is 0 or more.");
         }
 
-        var row = ToRow(token);
+        var row = StoredTokenRows.ToRow(token);
         await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -82,11 +84,11 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
                     return token with { Version = await WriteAnyAsync(lease, row, token.Key, cancellationToken).ConfigureAwait(false) };
             }
         }
-        catch (Exception ex) when (IsSchemaProblem(ex))
+        catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
         {
             throw SchemaProblem(lease.Context, ex);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
             throw Unavailable("write", row.Key, ex);
         }
@@ -117,11 +119,11 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
             return false;
         }
-        catch (Exception ex) when (IsSchemaProblem(ex))
+        catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
         {
             throw SchemaProblem(lease.Context, ex);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
             throw Unavailable("remove", id, ex);
         }
@@ -155,11 +157,11 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
                     page = await query.OrderBy(e => e.Key).Take(ListPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (IsSchemaProblem(ex))
+                catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
                 {
                     throw SchemaProblem(lease.Context, ex);
                 }
-                catch (Exception ex) when (IsUnavailable(ex))
+                catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
                 {
                     throw Unavailable("list", kind?.ToString() ?? "all tokens", ex);
                 }
@@ -167,7 +169,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
             foreach (var row in page)
             {
-                yield return ToToken(row);
+                yield return StoredTokenRows.ToToken(row);
             }
 
             if (page.Count < ListPageSize)
@@ -195,11 +197,11 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
                     .Where(e => e.Key == userKey || (e.OwnerUserId == userId && e.AppId == appId))
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsSchemaProblem(ex))
+            catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
             {
                 throw SchemaProblem(lease.Context, ex);
             }
-            catch (Exception ex) when (IsUnavailable(ex))
+            catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
             {
                 throw Unavailable("list the tokens of", "user " + userId, ex);
             }
@@ -207,7 +209,7 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
 
         foreach (var row in rows)
         {
-            yield return ToToken(row);
+            yield return StoredTokenRows.ToToken(row);
         }
     }
 
@@ -310,96 +312,10 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
         return versions.Count == 0 ? null : versions[0];
     }
 
-    private static StoredTokenEntity ToRow(StoredToken token) => new()
-    {
-        Key = token.Key.ToString(),
-        Kind = token.Key.Kind,
-        SubjectId = token.Key.SubjectId,
-        AppId = token.Key.AppId,
-        Value = token.Value,
-
-        // PostgreSQL's timestamptz takes UTC only; every provider round-trips the instant.
-        ExpiresAt = token.ExpiresAt?.ToUniversalTime(),
-        DataAccessExpiresAt = token.DataAccessExpiresAt?.ToUniversalTime(),
-        Scopes = string.Join(' ', token.Scopes),
-        Status = token.Status,
-        InvalidReason = token.InvalidReason,
-        IssuedAt = token.IssuedAt.ToUniversalTime(),
-        UpdatedAt = token.UpdatedAt.ToUniversalTime(),
-        MachineId = token.MachineId,
-        OwnerUserId = token.OwnerUserId,
-        RenewalNeedsPerson = token.RenewalNeedsPerson,
-        ExpiryNoticeSentFor = token.ExpiryNoticeSentFor?.ToUniversalTime(),
-        DataAccessNoticeSentFor = token.DataAccessNoticeSentFor?.ToUniversalTime(),
-        MissingPermissionsNoticed = string.Join(' ', token.MissingPermissionsNoticed),
-    };
-
-    private static StoredToken ToToken(StoredTokenEntity row) => new()
-    {
-        Key = new TokenKey(row.Kind, row.SubjectId, row.AppId),
-        Value = row.Value,
-        ExpiresAt = row.ExpiresAt,
-        DataAccessExpiresAt = row.DataAccessExpiresAt,
-        Scopes = row.Scopes.Length == 0 ? [] : row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-        Status = row.Status,
-        InvalidReason = row.InvalidReason,
-        IssuedAt = row.IssuedAt,
-        UpdatedAt = row.UpdatedAt,
-        MachineId = row.MachineId,
-        OwnerUserId = row.OwnerUserId,
-        RenewalNeedsPerson = row.RenewalNeedsPerson,
-        ExpiryNoticeSentFor = row.ExpiryNoticeSentFor,
-        DataAccessNoticeSentFor = row.DataAccessNoticeSentFor,
-        MissingPermissionsNoticed = row.MissingPermissionsNoticed.Length == 0 ? [] : row.MissingPermissionsNoticed.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-        Version = row.Version,
-    };
-
-    /// <summary>
-    /// Whether <paramref name="ex"/> says the table or one of its columns does not exist: SQLite's "no such table/column",
-    /// the SQL-standard states PostgreSQL and others report (42P01 undefined table, 42703 undefined column, 42S02/42S22 as
-    /// MySQL and ODBC drivers say), SQL Server's "Invalid object/column name". Checked before <see cref="IsUnavailable"/>:
-    /// such a database was reached, and trying again does not help.
-    /// </summary>
-    internal static bool IsSchemaProblem(Exception ex) => SchemaProblemOf(ex) is not null;
-
-    /// <summary>"table" or "column" when <paramref name="ex"/> (or an inner exception) reports that one is missing; else null.</summary>
-    private static string? SchemaProblemOf(Exception ex)
-    {
-        for (var current = (Exception?)ex; current is not null; current = current.InnerException)
-        {
-            if (current is not DbException db)
-            {
-                continue;
-            }
-
-            switch (db.SqlState)
-            {
-                case "42P01" or "42S02":
-                    return "table";
-                case "42703" or "42S22":
-                    return "column";
-            }
-
-            var message = db.Message;
-            if (message.Contains("no such table", StringComparison.OrdinalIgnoreCase) || message.Contains("Invalid object name", StringComparison.OrdinalIgnoreCase))
-            {
-                return "table";
-            }
-
-            if (message.Contains("no such column", StringComparison.OrdinalIgnoreCase) || message.Contains("has no column named", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("Invalid column name", StringComparison.OrdinalIgnoreCase))
-            {
-                return "column";
-            }
-        }
-
-        return null;
-    }
-
     private TokenStoreSchemaException SchemaProblem(DbContext context, Exception ex)
     {
-        var table = TableOf(context);
-        var missing = SchemaProblemOf(ex) ?? "table";
+        var table = StoreErrors.TableOf(context);
+        var missing = StoreErrors.SchemaProblemOf(ex) ?? "table";
         EfLog.SchemaProblem(_logger, table, missing, ex);
         return new TokenStoreSchemaException(
             table,
@@ -408,18 +324,6 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             + "or call Database.EnsureCreated() on a database without migrations. The database's own error is the inner exception.",
             ex);
     }
-
-    /// <summary>The mapped table, with its schema when it has one (from the model, so the host's name and schema).</summary>
-    private static string TableOf(DbContext context)
-    {
-        var entity = context.Model.FindEntityType(typeof(StoredTokenEntity));
-        var table = entity?.GetTableName() ?? "FbTokens";
-        return entity?.GetSchema() is { Length: > 0 } schema ? schema + "." + table : table;
-    }
-
-    private static bool IsUnavailable(Exception ex) =>
-        ex is DbException or TimeoutException or DbUpdateException
-        || (ex is InvalidOperationException && ex.InnerException is DbException or TimeoutException or DbUpdateException);
 
     private TokenStoreUnavailableException Unavailable(string operation, string target, Exception ex)
     {

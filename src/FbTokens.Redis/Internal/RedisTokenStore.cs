@@ -8,6 +8,8 @@ using StackExchange.Redis;
 namespace FbTokens.Redis.Internal;
 
 /// <summary>
+/// (About 370 lines, kept whole: the Lua scripts and the C# that calls them must change together, and the key layout
+/// they share is written down once here; issue 16's cluster key layout is the moment to split it.)
 /// <see cref="ITokenStore"/> on Redis. Each token is a hash <c>{prefix}:t:{key}</c> with fields <c>v</c> (version) and
 /// <c>d</c> (JSON); a sorted set per kind, <c>{prefix}:i:{kind}</c>, indexes the keys so the sweep pages through them by
 /// value without <c>KEYS</c>; a set per person, <c>{prefix}:o:{user}[@{app}]</c>, holds the keys of their user token and of

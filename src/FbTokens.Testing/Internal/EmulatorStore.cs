@@ -3,6 +3,8 @@ using System.Globalization;
 namespace FbTokens.Testing.Internal;
 
 /// <summary>
+/// (About 360 lines, kept whole: every method runs under the one lock below, and splitting them across types would hide
+/// which ones expect it held.)
 /// The emulated world: apps, users, tokens and codes, and the one lock that guards them. Every part of the engine
 /// takes <see cref="Sync"/> before it reads or writes here; each critical section is a few dictionary operations,
 /// which keeps thousands of concurrent calls consistent and fast enough. Methods named <c>…Locked</c> and the

@@ -1,0 +1,62 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace FbTokens.EntityFrameworkCore.Internal;
+
+/// <summary>How the EF Core store tells a schema problem (the table or a column missing) from a database it could not reach.</summary>
+internal static class StoreErrors
+{
+    /// <summary>
+    /// Whether <paramref name="ex"/> says the table or one of its columns does not exist: SQLite's "no such table/column",
+    /// the SQL-standard states PostgreSQL and others report (42P01 undefined table, 42703 undefined column, 42S02/42S22 as
+    /// MySQL and ODBC drivers say), SQL Server's "Invalid object/column name". Checked before <see cref="IsUnavailable"/>:
+    /// such a database was reached, and trying again does not help.
+    /// </summary>
+    internal static bool IsSchemaProblem(Exception ex) => SchemaProblemOf(ex) is not null;
+
+    /// <summary>"table" or "column" when <paramref name="ex"/> (or an inner exception) reports that one is missing; else null.</summary>
+    internal static string? SchemaProblemOf(Exception ex)
+    {
+        for (var current = (Exception?)ex; current is not null; current = current.InnerException)
+        {
+            if (current is not DbException db)
+            {
+                continue;
+            }
+
+            switch (db.SqlState)
+            {
+                case "42P01" or "42S02":
+                    return "table";
+                case "42703" or "42S22":
+                    return "column";
+            }
+
+            var message = db.Message;
+            if (message.Contains("no such table", StringComparison.OrdinalIgnoreCase) || message.Contains("Invalid object name", StringComparison.OrdinalIgnoreCase))
+            {
+                return "table";
+            }
+
+            if (message.Contains("no such column", StringComparison.OrdinalIgnoreCase) || message.Contains("has no column named", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("Invalid column name", StringComparison.OrdinalIgnoreCase))
+            {
+                return "column";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The mapped table, with its schema when it has one (from the model, so the host's name and schema).</summary>
+    internal static string TableOf(DbContext context)
+    {
+        var entity = context.Model.FindEntityType(typeof(StoredTokenEntity));
+        var table = entity?.GetTableName() ?? "FbTokens";
+        return entity?.GetSchema() is { Length: > 0 } schema ? schema + "." + table : table;
+    }
+
+    internal static bool IsUnavailable(Exception ex) =>
+        ex is DbException or TimeoutException or DbUpdateException
+        || (ex is InvalidOperationException && ex.InnerException is DbException or TimeoutException or DbUpdateException);
+}
