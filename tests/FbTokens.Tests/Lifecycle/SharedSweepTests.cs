@@ -115,6 +115,24 @@ public sealed class SharedSweepTests
     }
 
     [Fact]
+    public async Task A_round_anchored_ahead_of_the_clock_leases_from_its_start_and_ends()
+    {
+        var graph = new FakeBatchGraphHandler();
+        await using var app = new SharedSweepInstances(1, graph, o => o.SweepRetryAttempts = 0);
+        await app.SeedUsersAsync(60);
+        graph.IncompleteOnce[FakeBatchGraphHandler.TokenFor(3, invalid: false)] = true;
+
+        // The clock went back after the wake time was fixed: a lease counted from now would end before the round's start,
+        // and the token Graph left unanswered would be claimed again in the same round (with a Graph that keeps failing,
+        // over and over).
+        var roundStart = app.Now + TimeSpan.FromHours(1);
+        var result = await app.Sweeper(0).SweepAsync(roundStart, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(new TokenSweepResult(Checked: 59, Invalid: 0, Refreshed: 0, Failed: 1, Requests: 2), result);
+        Assert.Equal(new TokenSweepBacklog(1, roundStart + Lease), await app.Schedule.GetBacklogAsync(null, roundStart + Lease));
+    }
+
+    [Fact]
     public async Task Tokens_already_invalid_are_claimed_and_rescheduled_but_not_sent_and_the_batch_is_filled_with_others()
     {
         var graph = new FakeBatchGraphHandler();

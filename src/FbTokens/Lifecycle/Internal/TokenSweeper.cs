@@ -200,7 +200,10 @@ internal sealed partial class TokenSweeper : ITokenValidationSweep, IDisposable
         var chunk = new List<StoredToken>(_options.SweepBatchSize);
         while (chunk.Count < _options.SweepBatchSize)
         {
-            var leaseUntil = _timeProvider.GetUtcNow() + _options.SweepLeaseDuration;
+            // From the later of now and the round's start: a lease that ended by then would leave the claimed tokens due in
+            // this very round (a clock that went back, a round anchored ahead of it), and the round would never end.
+            var now = _timeProvider.GetUtcNow();
+            var leaseUntil = (now > dueBy ? now : dueBy) + _options.SweepLeaseDuration;
             var claimed = await schedule.ClaimDueAsync(owner, dueBy, leaseUntil, _options.SweepBatchSize - chunk.Count, cancellationToken).ConfigureAwait(false);
             if (claimed.Count == 0)
             {
