@@ -6,6 +6,15 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 /// <summary>How the EF Core store tells a schema problem (the table or a column missing) from a database it could not reach.</summary>
 internal static class StoreErrors
 {
+    /// <summary>The text around a missing column's name in the providers' messages (empty: up to the end of the name).</summary>
+    private static readonly (string Before, string After)[] ColumnMessages =
+    [
+        ("no such column: ", ""),
+        ("has no column named ", ""),
+        ("Invalid column name '", "'"),
+        ("column ", " does not exist"),
+    ];
+
     /// <summary>
     /// Whether <paramref name="ex"/> says the table or one of its columns does not exist: SQLite's "no such table/column",
     /// the SQL-standard states PostgreSQL and others report (42P01 undefined table, 42703 undefined column, 42S02/42S22 as
@@ -42,6 +51,57 @@ internal static class StoreErrors
                 || message.Contains("Invalid column name", StringComparison.OrdinalIgnoreCase))
             {
                 return "column";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The name of the missing column <paramref name="ex"/> reports, when the provider's message names it: PostgreSQL
+    /// <c>column "X" does not exist</c> (or <c>column t.X …</c>), SQLite <c>no such column: t.X</c> and <c>has no column
+    /// named X</c>, SQL Server <c>Invalid column name 'X'</c>; null otherwise.
+    /// </summary>
+    internal static string? MissingColumnOf(Exception ex)
+    {
+        for (var current = (Exception?)ex; current is not null; current = current.InnerException)
+        {
+            if (current is not DbException db)
+            {
+                continue;
+            }
+
+            var message = db.Message;
+            foreach (var (before, after) in ColumnMessages)
+            {
+                var start = message.IndexOf(before, StringComparison.OrdinalIgnoreCase);
+                if (start < 0)
+                {
+                    continue;
+                }
+
+                start += before.Length;
+                var end = after.Length == 0 ? -1 : message.IndexOf(after, start, StringComparison.OrdinalIgnoreCase);
+                if (after.Length > 0 && end < 0)
+                {
+                    continue;
+                }
+
+                if (end < 0)
+                {
+                    end = start;
+                    while (end < message.Length && (char.IsLetterOrDigit(message[end]) || message[end] is '_' or '.' or '"'))
+                    {
+                        end++;
+                    }
+                }
+
+                var name = message[start..end].Trim().Trim('"', '\'', '[', ']');
+                name = name[(name.LastIndexOf('.') + 1)..].Trim('"');
+                if (name.Length > 0 && name.Length <= 128)
+                {
+                    return name;
+                }
             }
         }
 
