@@ -6,12 +6,15 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 /// <summary>How the EF Core store tells a schema problem (the table or a column missing) from a database it could not reach.</summary>
 internal static class StoreErrors
 {
-    /// <summary>The text around a missing column's name in the providers' messages (empty: up to the end of the name).</summary>
-    private static readonly (string Before, string After)[] ColumnMessages =
+    /// <summary>
+    /// The providers' messages that name a missing column: the text before the name, and text the message must also hold
+    /// (empty for none).
+    /// </summary>
+    private static readonly (string Before, string AlsoHolds)[] ColumnMessages =
     [
         ("no such column: ", ""),
         ("has no column named ", ""),
-        ("Invalid column name '", "'"),
+        ("Invalid column name '", ""),
         ("column ", " does not exist"),
     ];
 
@@ -72,33 +75,25 @@ internal static class StoreErrors
             }
 
             var message = db.Message;
-            foreach (var (before, after) in ColumnMessages)
+            foreach (var (before, alsoHolds) in ColumnMessages)
             {
                 var start = message.IndexOf(before, StringComparison.OrdinalIgnoreCase);
-                if (start < 0)
+                if (start < 0 || (alsoHolds.Length > 0 && !message.Contains(alsoHolds, StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }
 
+                // The name, possibly qualified (t.X) or quoted ("X", 'X', [X]): its last part.
                 start += before.Length;
-                var end = after.Length == 0 ? -1 : message.IndexOf(after, start, StringComparison.OrdinalIgnoreCase);
-                if (after.Length > 0 && end < 0)
+                var end = start;
+                while (end < message.Length && (char.IsLetterOrDigit(message[end]) || message[end] is '_' or '.' or '"' or '[' or ']'))
                 {
-                    continue;
+                    end++;
                 }
 
-                if (end < 0)
-                {
-                    end = start;
-                    while (end < message.Length && (char.IsLetterOrDigit(message[end]) || message[end] is '_' or '.' or '"'))
-                    {
-                        end++;
-                    }
-                }
-
-                var name = message[start..end].Trim().Trim('"', '\'', '[', ']');
-                name = name[(name.LastIndexOf('.') + 1)..].Trim('"');
-                if (name.Length > 0 && name.Length <= 128)
+                var name = message[start..end];
+                name = name[(name.LastIndexOf('.') + 1)..].Trim('"', '[', ']');
+                if (name.Length is > 0 and <= 128)
                 {
                     return name;
                 }
