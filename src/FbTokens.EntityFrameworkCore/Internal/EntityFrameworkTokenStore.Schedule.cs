@@ -112,8 +112,10 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
     {
         while (true)
         {
+            // Ordered by both index columns so that the database reads the first maxCount entries of the index range (see
+            // ClaimSkippingLockedAsync).
             var candidates = await Due(lease.Tokens.AsNoTracking(), appId, due)
-                .OrderBy(e => e.NextCheckAtUnixMs).ThenBy(e => e.Key).Take(maxCount).Select(e => e.Key)
+                .OrderBy(e => e.AppId).ThenBy(e => e.NextCheckAtUnixMs).Take(maxCount).Select(e => e.Key)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             if (candidates.Count == 0)
             {
@@ -164,13 +166,15 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
         var appFilter = appId is null ? $"{app} IS NULL" : app + " = {3}";
 
         // Rows another claim holds are skipped, not waited for; the rows returned carry their old next check
-        // ("FbTokensDueAt"), so the most overdue come first.
+        // ("FbTokensDueAt"), so the most overdue come first. ORDER BY names both index columns (one AppId in the range): the
+        // planner does not take "AppId IS NULL" as fixing AppId, and ordering by NextCheckAtUnixMs alone would sort every
+        // due row instead of reading the first maxCount from the index.
         var tableSql = sql.DelimitIdentifier(tableName, schema);
         var query = $$"""
             WITH due AS (
                 SELECT {{key}} AS k, {{next}} AS due_at FROM {{tableSql}}
                 WHERE {{appFilter}} AND {{next}} <= {0}
-                ORDER BY {{next}}
+                ORDER BY {{app}}, {{next}}
                 LIMIT {2}
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
