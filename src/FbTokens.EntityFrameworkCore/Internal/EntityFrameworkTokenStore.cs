@@ -270,6 +270,9 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenStore
                     .SetProperty(e => e.ExpiryNoticeSentFor, row.ExpiryNoticeSentFor)
                     .SetProperty(e => e.DataAccessNoticeSentFor, row.DataAccessNoticeSentFor)
                     .SetProperty(e => e.MissingPermissionsNoticed, row.MissingPermissionsNoticed)
+
+                    // A rewrite keeps the sweep's next check; a row stored before the column existed gets its first one.
+                    .SetProperty(e => e.NextCheckAtUnixMs, e => e.NextCheckAtUnixMs ?? row.NextCheckAtUnixMs)
                     .SetProperty(e => e.Version, e => e.Version + 1);
             },
             cancellationToken);

@@ -110,6 +110,29 @@ public abstract class SweepScheduleTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_row_stored_before_the_column_existed_gets_its_first_next_check_when_rewritten()
+    {
+        var store = await StoreAsync();
+        var user = TokenKey.ForUser("1001");
+        var app = TokenKey.ForApp("2002");
+        await store.SetAsync(Token(user, T0), null);
+        await store.SetAsync(Token(app, T0), null);
+        await using (var context = Context())
+        {
+            // As the migration that adds the column leaves rows written by an older version.
+            await context.StoredTokens.ExecuteUpdateAsync(s => s.SetProperty(e => e.NextCheckAtUnixMs, (long?)null));
+        }
+
+        Assert.Empty(await store.ClaimDueAsync(null, T0.AddDays(1), T0.AddDays(2), 10));
+        var stored = await store.SetAsync(Token(user, T0.AddHours(1), "EAABrenewed"), 1);
+        await store.SetAsync(Token(app, T0.AddHours(1), "EAABrenewed"), null);
+
+        Assert.Equal(T0.AddHours(1).ToUnixTimeMilliseconds(), (await RowAsync(user))!.NextCheckAtUnixMs);
+        Assert.Null((await RowAsync(app))!.NextCheckAtUnixMs);
+        Assert.Equal(stored.Version, Assert.Single(await store.ClaimDueAsync(null, T0.AddDays(1), T0.AddDays(2), 10)).Version);
+    }
+
+    [SkippableFact]
     public async Task A_claim_takes_the_most_overdue_of_its_app_up_to_the_count_leases_them_and_returns_them_as_stored()
     {
         var store = await StoreAsync();
