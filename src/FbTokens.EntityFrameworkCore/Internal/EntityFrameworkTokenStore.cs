@@ -8,7 +8,8 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// (About 360 lines: the five store operations, each with its own SQL shape and error handling, share one context lease;
-/// row mapping and error classification live in StoredTokenRows and StoreErrors.)
+/// row mapping and error classification live in StoredTokenRows and StoreErrors, the sweep schedule in
+/// EntityFrameworkTokenStore.Schedule.cs.)
 /// <see cref="ITokenStore"/> on the host's <typeparamref name="TContext"/>. A context per operation (from
 /// <see cref="IDbContextFactory{TContext}"/> when registered, else a service scope), so this singleton is thread-safe.
 /// Compare-and-set writes are single <c>UPDATE … WHERE Key = @k AND Version = @expected</c> statements; unconditional
