@@ -79,18 +79,18 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
 
     public async ValueTask<TokenSweepBacklog> GetBacklogAsync(string? appId, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
     {
-        var due = dueBy.ToUnixTimeMilliseconds();
+        var dueAt = dueBy.ToUnixTimeMilliseconds();
         await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // COUNT and MIN over one range of the (AppId, NextCheckAtUnixMs) index, in one statement.
-            var backlog = await Due(lease.Tokens.AsNoTracking(), appId, due)
-                .GroupBy(e => 1)
-                .Select(g => new { Count = g.LongCount(), Oldest = g.Min(e => e.NextCheckAtUnixMs) })
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return backlog is { Oldest: { } oldest }
-                ? new TokenSweepBacklog(backlog.Count, DateTimeOffset.FromUnixTimeMilliseconds(oldest))
-                : new TokenSweepBacklog(0, null);
+            // COUNT and MIN over one range of the (AppId, NextCheckAtUnixMs) index, as two plain aggregates (no GROUP BY
+            // trick that a provider might not translate); the MIN reads the range's first entry.
+            var due = Due(lease.Tokens.AsNoTracking(), appId, dueAt);
+            var count = await due.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            var oldest = count == 0 ? null : await due.MinAsync(e => e.NextCheckAtUnixMs, cancellationToken).ConfigureAwait(false);
+
+            // Claimed in between: nothing due any more.
+            return oldest is { } at ? new TokenSweepBacklog(count, DateTimeOffset.FromUnixTimeMilliseconds(at)) : new TokenSweepBacklog(0, null);
         }
         catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
         {
