@@ -7,8 +7,9 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// <see cref="ITokenSweepSchedule"/> on the <c>NextCheckAtUnixMs</c> column and its (<c>AppId</c>, <c>NextCheckAtUnixMs</c>)
-/// index. On PostgreSQL a claim is one <c>UPDATE … WHERE Key IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …</c>: concurrent
-/// claimers skip each other's locked rows instead of waiting. Other providers claim optimistically: read the due keys, then
+/// index. On PostgreSQL a claim is one <c>UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …</c> statement, the
+/// claims of one app taking turns on an advisory lock so that chunks stay full; rows a writer holds are skipped, not waited
+/// for. Other providers claim optimistically: read the due keys, then
 /// one <c>UPDATE</c> that moves only the rows still due and stamps them with this claim's id (a row another claimer moved
 /// first is no longer due, so it is never won twice), then read back the rows carrying that id.
 /// </summary>
@@ -184,8 +185,27 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
             SELECT * FROM claimed ORDER BY "FbTokensDueAt"
             """;
         object[] parameters = appId is null ? [due, until, maxCount] : [due, until, maxCount, appId];
-        return await lease.Tokens.FromSqlRaw(query, parameters).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        // Claims of one app take turns on a transaction-scoped advisory lock (held for the few milliseconds of the claim):
+        // SKIP LOCKED alone lets two claims that meet at the end of the due rows split them, each skipping what the
+        // other has locked so far, and a round would send one batch request more per split. In turn, every chunk but a
+        // round's last is full; SKIP LOCKED still passes over rows a writer (a refresh, a mark) holds instead of waiting.
+        var turn = ClaimTurnOf(tableSql, appId);
+        var strategy = context.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))", [turn], ct).ConfigureAwait(false);
+                var rows = await lease.Tokens.FromSqlRaw(query, parameters).AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return rows;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The name whose advisory lock the claims of <paramref name="appId"/> on the table <paramref name="tableSql"/> (as quoted in SQL) take turns on.</summary>
+    internal static string ClaimTurnOf(string tableSql, string? appId) => tableSql + ":" + (appId ?? "");
 
     private static string AppName(string? appId) => appId is null ? "the configured app" : "app " + appId;
 }

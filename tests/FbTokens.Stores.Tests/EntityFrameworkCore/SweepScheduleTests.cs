@@ -5,6 +5,7 @@ using FbTokens.Stores.Tests.Framework;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace FbTokens.Stores.Tests.EntityFrameworkCore;
 
@@ -280,6 +281,118 @@ public sealed class PostgresSkipLockedSweepScheduleTests : SweepScheduleTests
     protected override void UseDatabase(DbContextOptionsBuilder options) => options.UseNpgsql(_database.ConnectionString);
 
     protected override Task CleanUpAsync() => _database.DropAsync();
+}
+
+/// <summary>PostgreSQL's own claim, with another claim in flight (the test plays it on its own connection).</summary>
+public sealed class PostgresClaimTurnTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2030, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+    private readonly PostgresTestDatabase _database = new();
+    private ServiceProvider? _provider;
+    private bool _created;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        if (_created)
+        {
+            await _database.DropAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_claim_that_meets_another_at_the_end_of_the_due_rows_waits_for_its_turn_instead_of_splitting_them()
+    {
+        var (store, tokens) = await StoreAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await tokens.SetAsync(new StoredToken { Key = TokenKey.ForUser("9" + i), Value = "EAABturn", UpdatedAt = T0.AddMilliseconds(-i) }, 0);
+        }
+
+        var due = T0.ToUnixTimeMilliseconds();
+        var lease = T0.AddMinutes(5).ToUnixTimeMilliseconds();
+
+        // The other claim, half-way through: its turn taken, 20 of the 40 due rows locked so far.
+        await using var other = new NpgsqlConnection(_database.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, "SELECT pg_advisory_xact_lock(hashtextextended(@turn, 0))", ("turn", EntityFrameworkTokenStore<TestDbContext>.ClaimTurnOf("\"FbTokens\"", null)));
+        await ExecuteAsync(other, "SELECT \"Key\" FROM \"FbTokens\" ORDER BY \"NextCheckAtUnixMs\" LIMIT 20 FOR UPDATE");
+
+        var claim = store.ClaimDueAsync(null, T0, T0.AddMinutes(5), 50).AsTask();
+
+        // Until the claim waits on the database (or, were it not taking turns, has already split the rows and returned).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!claim.IsCompleted && !await WaitsAsync(other))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The claim neither waited nor returned.");
+            await Task.Yield();
+        }
+
+        // The other claim takes the rest and ends.
+        await ExecuteAsync(other, "UPDATE \"FbTokens\" SET \"NextCheckAtUnixMs\" = @lease WHERE \"NextCheckAtUnixMs\" <= @due", ("lease", lease), ("due", due));
+        await transaction.CommitAsync();
+
+        Assert.Empty(await claim);
+    }
+
+    [SkippableFact]
+    public async Task A_claim_passes_over_a_row_a_writer_holds_instead_of_waiting_for_it()
+    {
+        var (store, tokens) = await StoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await tokens.SetAsync(new StoredToken { Key = TokenKey.ForUser("9" + i), Value = "EAABheld", UpdatedAt = T0.AddMilliseconds(-i) }, 0);
+        }
+
+        // A writer (a refresh, a mark) in the middle of its transaction on the most overdue row.
+        await using var writer = new NpgsqlConnection(_database.ConnectionString);
+        await writer.OpenAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        await ExecuteAsync(writer, "UPDATE \"FbTokens\" SET \"Scopes\" = 'email' WHERE \"Key\" = 'User:92'");
+
+        var claimed = await store.ClaimDueAsync(null, T0, T0.AddMinutes(5), 50);
+
+        Assert.Equal(["User:91", "User:90"], claimed.Select(t => t.Key.ToString()));
+        await transaction.RollbackAsync();
+    }
+
+    private async Task<(ITokenSweepSchedule Schedule, ITokenStore Store)> StoreAsync()
+    {
+        await _database.CreateAsync();
+        _created = true;
+        var connectionString = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = "fbtokens-claimer" }.ToString();
+        _provider = StoreServices.Build(b =>
+        {
+            b.Services.AddDbContext<TestDbContext>(o => o.UseNpgsql(connectionString));
+            b.UseEntityFrameworkCoreTokenStore<TestDbContext>();
+        });
+        var store = _provider.GetRequiredService<ITokenStore>();
+        return ((ITokenSweepSchedule)store, store);
+    }
+
+    private static async Task<bool> WaitsAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fbtokens-claimer' AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary>The optimistic claim forced on PostgreSQL (where concurrent claimers really run in parallel).</summary>
