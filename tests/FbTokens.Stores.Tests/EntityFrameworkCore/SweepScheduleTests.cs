@@ -4,6 +4,7 @@ using FbTokens.EntityFrameworkCore.Internal;
 using FbTokens.Stores.Tests.Framework;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -392,6 +393,69 @@ public sealed class PostgresClaimTurnTests : IAsyncLifetime
         }
 
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A host that maps the table to its own name and schema: PostgreSQL's claim takes both from the EF model.</summary>
+public sealed class PostgresMappedTableClaimTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2030, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+    private readonly PostgresTestDatabase _database = new();
+    private ServiceProvider? _provider;
+    private bool _created;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+
+        if (_created)
+        {
+            await _database.DropAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Claims_schedules_and_backlogs_use_the_hosts_table_and_schema()
+    {
+        await _database.CreateAsync();
+        _created = true;
+        await using (var context = new MappedDbContext(new DbContextOptionsBuilder<MappedDbContext>().UseNpgsql(_database.ConnectionString).Options))
+        {
+            await context.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>().CreateTablesAsync();
+        }
+
+        _provider = StoreServices.Build(b =>
+        {
+            b.Services.AddDbContext<MappedDbContext>(o => o.UseNpgsql(_database.ConnectionString));
+            b.UseEntityFrameworkCoreTokenStore<MappedDbContext>();
+        });
+        var store = _provider.GetRequiredService<ITokenStore>();
+        var schedule = (ITokenSweepSchedule)store;
+        await store.SetAsync(new StoredToken { Key = TokenKey.ForUser("1001", "app-x"), Value = "EAABmapped", UpdatedAt = T0 }, 0);
+
+        var claimed = Assert.Single(await schedule.ClaimDueAsync("app-x", T0, T0.AddMinutes(5), 50));
+        await schedule.ScheduleAsync([claimed.Key], T0.AddHours(1));
+
+        Assert.Equal(new TokenSweepBacklog(1, T0.AddHours(1)), await schedule.GetBacklogAsync("app-x", T0.AddHours(1)));
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"NextCheckAtUnixMs\" FROM auth.tokens", connection);
+        Assert.Equal(T0.AddHours(1).ToUnixTimeMilliseconds(), (long)(await command.ExecuteScalarAsync())!);
+        await using var other = new NpgsqlCommand("SELECT count(*) FROM \"FbTokens\"", connection);
+        Assert.Equal(0L, (long)(await other.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>A host's context with the table renamed and in its own schema.</summary>
+    public sealed class MappedDbContext(DbContextOptions<MappedDbContext> options) : DbContext(options), IFbTokensDbContext
+    {
+        public DbSet<StoredTokenEntity> StoredTokens => Set<StoredTokenEntity>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyFbTokensConfiguration("tokens", "auth");
     }
 }
 
