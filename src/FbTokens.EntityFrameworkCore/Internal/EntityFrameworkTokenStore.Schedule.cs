@@ -9,9 +9,9 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 /// <see cref="ITokenSweepSchedule"/> on the <c>NextCheckAtUnixMs</c> column and its (<c>AppId</c>, <c>NextCheckAtUnixMs</c>)
 /// index. On PostgreSQL a claim is one <c>UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …</c> statement, the
 /// claims of one app taking turns on an advisory lock so that chunks stay full; rows a writer holds are skipped, not waited
-/// for. Other providers claim optimistically: read the due keys, then
-/// one <c>UPDATE</c> that moves only the rows still due and stamps them with this claim's id (a row another claimer moved
-/// first is no longer due, so it is never won twice), then read back the rows carrying that id.
+/// for. Other providers claim optimistically: read the due keys, then one <c>UPDATE</c> that moves only the rows still due
+/// and stamps them with this claim's id (a row another claimer moved first is no longer due, so it is never won twice),
+/// then read back the rows carrying that id.
 /// </summary>
 internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepSchedule
 {
@@ -29,17 +29,18 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var due = dueBy.ToUnixTimeMilliseconds();
         var lease = leaseUntil.ToUnixTimeMilliseconds();
-        await using var context = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await LeaseAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var rows = context.Context.Database.ProviderName == PostgresProvider && !ForceOptimisticClaim
-                ? await ClaimSkippingLockedAsync(context, appId, due, lease, maxCount, cancellationToken).ConfigureAwait(false)
-                : await ClaimOptimisticallyAsync(context, appId, due, lease, maxCount, cancellationToken).ConfigureAwait(false);
+            // Decided by provider name at run time: the host's context may be on any provider.
+            var rows = db.Context.Database.ProviderName == PostgresProvider && !ForceOptimisticClaim
+                ? await ClaimSkippingLockedAsync(db, appId, due, lease, maxCount, cancellationToken).ConfigureAwait(false)
+                : await ClaimOptimisticallyAsync(db, appId, due, lease, maxCount, cancellationToken).ConfigureAwait(false);
             return rows.ConvertAll(StoredTokenRows.ToToken);
         }
         catch (Exception ex) when (StoreErrors.IsSchemaProblem(ex))
         {
-            throw SchemaProblem(context.Context, ex);
+            throw SchemaProblem(db.Context, ex);
         }
         catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
