@@ -10,8 +10,9 @@ public static class FbTokensModelBuilderExtensions
     public const string DefaultTableName = "FbTokens";
 
     /// <summary>
-    /// Maps <see cref="StoredTokenEntity"/> to one table: <c>Key</c> as primary key, <c>Version</c> as concurrency token, an
-    /// index on (<c>Kind</c>, <c>Key</c>) for the sweep. Call it from <c>OnModelCreating</c>.
+    /// Maps <see cref="StoredTokenEntity"/> to one table: <c>Key</c> as primary key, <c>Version</c> as concurrency token,
+    /// indexes on (<c>Kind</c>, <c>Key</c>) for listing, (<c>OwnerUserId</c>, <c>AppId</c>) for a person's tokens and
+    /// (<c>AppId</c>, <c>NextCheckAtUnixMs</c>) for the shared validation sweep. Call it from <c>OnModelCreating</c>.
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
     /// <param name="tableName">The table name; default <see cref="DefaultTableName"/>.</param>

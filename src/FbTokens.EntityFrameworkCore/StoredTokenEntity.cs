@@ -64,6 +64,21 @@ public sealed class StoredTokenEntity
     /// <summary>The missing permissions the person was last told about, separated by spaces.</summary>
     public string MissingPermissionsNoticed { get; set; } = "";
 
+    /// <summary>
+    /// When the validation sweep next checks the token, in milliseconds since the Unix epoch (UTC); null for a token of kind
+    /// <see cref="TokenKind.App"/>, which the sweep does not check (see <see cref="ITokenSweepSchedule"/>). A number rather
+    /// than a <see cref="DateTimeOffset"/> because it is compared and ordered in SQL, and SQLite keeps a
+    /// <see cref="DateTimeOffset"/> as text that EF Core does not compare. A new row is due from <see cref="UpdatedAt"/>;
+    /// rewriting a row keeps it; a claim moves it to the end of its lease.
+    /// </summary>
+    public long? NextCheckAtUnixMs { get; set; }
+
+    /// <summary>
+    /// The claim that last leased the row on providers without <c>FOR UPDATE SKIP LOCKED</c> (an optimistic claim marks
+    /// the rows it wins with its own id, then reads back exactly those); null until then, and unused on PostgreSQL.
+    /// </summary>
+    public Guid? SweepClaimId { get; set; }
+
     /// <summary>The compare-and-set version, the optimistic concurrency token: 1 for a new row, one more on every write.</summary>
     public long Version { get; set; }
 }

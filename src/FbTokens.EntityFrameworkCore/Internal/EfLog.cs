@@ -11,6 +11,9 @@ internal static partial class EfLog
     [LoggerMessage(5002, LogLevel.Debug, "Another writer created {TokenKey} first; writing over it.")]
     public static partial void InsertRace(ILogger logger, TokenKey tokenKey);
 
+    [LoggerMessage(5050, LogLevel.Debug, "Other claimers took all {Candidates} due tokens this claim read first; reading the due tokens again.")]
+    public static partial void ClaimLostRace(ILogger logger, int candidates);
+
     [LoggerMessage(5040, LogLevel.Error, "The FbTokens table {Table} is missing or out of date: a {Missing} does not exist. Apply the migrations (dotnet ef database update) or EnsureCreated().")]
     public static partial void SchemaProblem(ILogger logger, string table, string missing, Exception exception);
 }

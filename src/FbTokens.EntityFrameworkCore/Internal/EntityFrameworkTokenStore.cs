@@ -8,13 +8,14 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 
 /// <summary>
 /// (About 360 lines: the five store operations, each with its own SQL shape and error handling, share one context lease;
-/// row mapping and error classification live in StoredTokenRows and StoreErrors.)
+/// row mapping and error classification live in StoredTokenRows and StoreErrors, the sweep schedule in
+/// EntityFrameworkTokenStore.Schedule.cs.)
 /// <see cref="ITokenStore"/> on the host's <typeparamref name="TContext"/>. A context per operation (from
 /// <see cref="IDbContextFactory{TContext}"/> when registered, else a service scope), so this singleton is thread-safe.
 /// Compare-and-set writes are single <c>UPDATE … WHERE Key = @k AND Version = @expected</c> statements; unconditional
 /// writes increment the version in the database inside a short transaction, so concurrent writers get distinct versions.
 /// </summary>
-internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
+internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenStore
     where TContext : DbContext, IFbTokensDbContext
 {
     /// <summary>How many rows one page of <see cref="ListAsync"/> reads (and holds) at a time.</summary>
@@ -270,6 +271,9 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
                     .SetProperty(e => e.ExpiryNoticeSentFor, row.ExpiryNoticeSentFor)
                     .SetProperty(e => e.DataAccessNoticeSentFor, row.DataAccessNoticeSentFor)
                     .SetProperty(e => e.MissingPermissionsNoticed, row.MissingPermissionsNoticed)
+
+                    // A rewrite keeps the sweep's next check; a row stored before the column existed gets its first one.
+                    .SetProperty(e => e.NextCheckAtUnixMs, e => e.NextCheckAtUnixMs ?? row.NextCheckAtUnixMs)
                     .SetProperty(e => e.Version, e => e.Version + 1);
             },
             cancellationToken);
@@ -283,7 +287,8 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
             DataAccessExpiresAt = row.DataAccessExpiresAt, Scopes = row.Scopes, Status = row.Status, InvalidReason = row.InvalidReason,
             IssuedAt = row.IssuedAt, UpdatedAt = row.UpdatedAt, MachineId = row.MachineId, OwnerUserId = row.OwnerUserId,
             RenewalNeedsPerson = row.RenewalNeedsPerson, ExpiryNoticeSentFor = row.ExpiryNoticeSentFor,
-            DataAccessNoticeSentFor = row.DataAccessNoticeSentFor, MissingPermissionsNoticed = row.MissingPermissionsNoticed, Version = 1,
+            DataAccessNoticeSentFor = row.DataAccessNoticeSentFor, MissingPermissionsNoticed = row.MissingPermissionsNoticed,
+            NextCheckAtUnixMs = row.NextCheckAtUnixMs, Version = 1,
         });
         try
         {
@@ -315,11 +320,16 @@ internal sealed class EntityFrameworkTokenStore<TContext> : ITokenStore
     private TokenStoreSchemaException SchemaProblem(DbContext context, Exception ex)
     {
         var table = StoreErrors.TableOf(context);
-        var missing = StoreErrors.SchemaProblemOf(ex) ?? "table";
+        var kind = StoreErrors.SchemaProblemOf(ex) ?? "table";
+        var column = kind == "column" ? StoreErrors.MissingColumnOf(ex) : null;
+        var missing = column is null ? kind : $"column ({column})";
         EfLog.SchemaProblem(_logger, table, missing, ex);
+        var added = column is nameof(StoredTokenEntity.NextCheckAtUnixMs) or nameof(StoredTokenEntity.SweepClaimId)
+            ? $" {column} is new: the shared validation sweep keeps each token's next check in NextCheckAtUnixMs (indexed with AppId) and SweepClaimId; add a migration for them."
+            : "";
         return new TokenStoreSchemaException(
             table,
-            $"The FbTokens table {table} is missing or out of date in the database (a {missing} it needs does not exist; the database was reached). "
+            $"The FbTokens table {table} is missing or out of date in the database (a {missing} it needs does not exist; the database was reached).{added} "
             + "Apply the migrations that create or update it (dotnet ef migrations add, then dotnet ef database update, with ApplyFbTokensConfiguration() in the model), "
             + "or call Database.EnsureCreated() on a database without migrations. The database's own error is the inner exception.",
             ex);

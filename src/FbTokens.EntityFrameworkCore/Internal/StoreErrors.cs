@@ -7,6 +7,18 @@ namespace FbTokens.EntityFrameworkCore.Internal;
 internal static class StoreErrors
 {
     /// <summary>
+    /// The providers' messages that name a missing column: the text before the name, and text the message must also hold
+    /// (empty for none).
+    /// </summary>
+    private static readonly (string Before, string AlsoHolds)[] ColumnMessages =
+    [
+        ("no such column: ", ""),
+        ("has no column named ", ""),
+        ("Invalid column name '", ""),
+        ("column ", " does not exist"),
+    ];
+
+    /// <summary>
     /// Whether <paramref name="ex"/> says the table or one of its columns does not exist: SQLite's "no such table/column",
     /// the SQL-standard states PostgreSQL and others report (42P01 undefined table, 42703 undefined column, 42S02/42S22 as
     /// MySQL and ODBC drivers say), SQL Server's "Invalid object/column name". Checked before <see cref="IsUnavailable"/>:
@@ -42,6 +54,49 @@ internal static class StoreErrors
                 || message.Contains("Invalid column name", StringComparison.OrdinalIgnoreCase))
             {
                 return "column";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The name of the missing column <paramref name="ex"/> reports, when the provider's message names it: PostgreSQL
+    /// <c>column "X" does not exist</c> (or <c>column t.X …</c>), SQLite <c>no such column: t.X</c> and <c>has no column
+    /// named X</c>, SQL Server <c>Invalid column name 'X'</c>; null otherwise.
+    /// </summary>
+    internal static string? MissingColumnOf(Exception ex)
+    {
+        for (var current = (Exception?)ex; current is not null; current = current.InnerException)
+        {
+            if (current is not DbException db)
+            {
+                continue;
+            }
+
+            var message = db.Message;
+            foreach (var (before, alsoHolds) in ColumnMessages)
+            {
+                var start = message.IndexOf(before, StringComparison.OrdinalIgnoreCase);
+                if (start < 0 || (alsoHolds.Length > 0 && !message.Contains(alsoHolds, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                // The name, possibly qualified (t.X) or quoted ("X", 'X', [X]): its last part.
+                start += before.Length;
+                var end = start;
+                while (end < message.Length && (char.IsLetterOrDigit(message[end]) || message[end] is '_' or '.' or '"' or '[' or ']'))
+                {
+                    end++;
+                }
+
+                var name = message[start..end];
+                name = name[(name.LastIndexOf('.') + 1)..].Trim('"', '[', ']');
+                if (name.Length is > 0 and <= 128)
+                {
+                    return name;
+                }
             }
         }
 

@@ -22,5 +22,8 @@ internal sealed class StoredTokenEntityConfiguration(string tableName, string? s
 
         // ITokenStore.ListForUserAsync: the tokens a person owns (their user token is found by primary key).
         builder.HasIndex(e => new { e.OwnerUserId, e.AppId });
+
+        // ITokenSweepSchedule: the due tokens of one app, by next-check time (claim, backlog).
+        builder.HasIndex(e => new { e.AppId, e.NextCheckAtUnixMs });
     }
 }

@@ -25,7 +25,14 @@ internal static class StoredTokenRows
         ExpiryNoticeSentFor = token.ExpiryNoticeSentFor?.ToUniversalTime(),
         DataAccessNoticeSentFor = token.DataAccessNoticeSentFor?.ToUniversalTime(),
         MissingPermissionsNoticed = string.Join(' ', token.MissingPermissionsNoticed),
+
+        // Used when the row is inserted (a new key is due from UpdatedAt); rewriting a row leaves the column as it is.
+        NextCheckAtUnixMs = FirstCheckOf(token),
     };
+
+    /// <summary>When a newly stored token is first due for the sweep: from <see cref="StoredToken.UpdatedAt"/>; never for an app token.</summary>
+    internal static long? FirstCheckOf(StoredToken token) =>
+        token.Key.Kind == TokenKind.App ? null : token.UpdatedAt.ToUnixTimeMilliseconds();
 
     internal static StoredToken ToToken(StoredTokenEntity row) => new()
     {

@@ -5,12 +5,14 @@ namespace FbTokens.Stores.Tests.EntityFrameworkCore;
 
 /// <summary>
 /// The mapping's database schema, which renaming the CLR types must not change (no migration for hosts). Issue 14 added one
-/// index, on (OwnerUserId, AppId), for <see cref="ITokenStore.ListForUserAsync"/>: hosts add a migration for it.
+/// index, on (OwnerUserId, AppId), for <see cref="ITokenStore.ListForUserAsync"/>; issue 16 two columns, NextCheckAtUnixMs
+/// and SweepClaimId, and an index on (AppId, NextCheckAtUnixMs) for <see cref="ITokenSweepSchedule"/>: hosts add a
+/// migration for each.
 /// </summary>
 public sealed class SchemaTests
 {
     /// <summary>What <c>ApplyFbTokensConfiguration()</c> created before the entity was renamed from <c>StoredTokenEntity</c>,
-    /// plus the owner index of issue 14.</summary>
+    /// plus the owner index of issue 14 and the sweep schedule's columns and index of issue 16.</summary>
     private const string PostgresSchema = """
         CREATE TABLE "FbTokens" (
             "Key" character varying(300) NOT NULL,
@@ -31,9 +33,14 @@ public sealed class SchemaTests
             "ExpiryNoticeSentFor" timestamp with time zone,
             "DataAccessNoticeSentFor" timestamp with time zone,
             "MissingPermissionsNoticed" text NOT NULL,
+            "NextCheckAtUnixMs" bigint,
+            "SweepClaimId" uuid,
             "Version" bigint NOT NULL,
             CONSTRAINT "PK_FbTokens" PRIMARY KEY ("Key")
         );
+
+
+        CREATE INDEX "IX_FbTokens_AppId_NextCheckAtUnixMs" ON "FbTokens" ("AppId", "NextCheckAtUnixMs");
 
 
         CREATE INDEX "IX_FbTokens_Kind_Key" ON "FbTokens" ("Kind", "Key");
