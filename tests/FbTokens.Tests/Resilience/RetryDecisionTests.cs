@@ -24,12 +24,13 @@ public sealed class RetryDecisionTests
     /// <summary>Moves the fake clock on in steps until <paramref name="call"/> ends (bounded).</summary>
     private static async Task<T> DriveAsync<T>(GraphTestHost host, Task<T> call, TimeSpan step)
     {
-        // Bounded in fake time (3,000 steps stay under the hour-long attempt timeout), generous in steps so that a loaded
-        // machine, where the call reaches its retry delay late, still sees the delay elapse.
+        // Bounded in fake time (3,000 steps stay under the hour-long attempt timeout). Each step gives the call a few real
+        // milliseconds to reach its next wait: with a bare Task.Yield a loaded machine could run every step before the call
+        // had registered its retry delay, which then never elapsed (a flaky failure seen in CI).
         for (var i = 0; i < 3_000 && !call.IsCompleted; i++)
         {
             host.Time.Advance(step);
-            await Task.Yield();
+            await Task.WhenAny(call, Task.Delay(5));
         }
 
         return await call.WaitAsync(TimeSpan.FromSeconds(30));
