@@ -10,7 +10,7 @@ namespace FbTokens.Stores.Tests.Contract;
 /// What every <see cref="ITokenStore"/> must do, run against each store on its real backend. A derived class says how to
 /// register its store (through the same builder calls a host makes) and prepares and cleans its backend.
 /// </summary>
-public abstract class TokenStoreContract(ITestOutputHelper output) : IAsyncLifetime
+public abstract partial class TokenStoreContract(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Plain = "EAABplaintexttokenvalue0123456789abcdef";
     private static readonly DateTimeOffset Expiry = new(2030, 1, 2, 3, 4, 5, 678, TimeSpan.FromHours(2));

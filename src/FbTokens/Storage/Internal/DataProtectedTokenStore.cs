@@ -7,6 +7,8 @@ namespace FbTokens.Internal;
 /// <summary>
 /// Encrypts <see cref="StoredToken.Value"/> with ASP.NET Core Data Protection before it reaches the inner store, and
 /// decrypts it on the way out. Everything else (keys, expiry, status, version) stays readable for queries and sweeps.
+/// It does not implement <see cref="ITokenSweepSchedule"/> itself (it would claim a schedule the inner store may not
+/// keep): <see cref="Schedule"/> forwards the inner store's, when it has one (<see cref="TokenSweepSchedules.Of"/>).
 /// </summary>
 internal sealed class DataProtectedTokenStore : ITokenStore
 {
@@ -19,9 +21,13 @@ internal sealed class DataProtectedTokenStore : ITokenStore
     {
         _inner = inner;
         _protector = provider.CreateProtector(Purpose);
+        Schedule = TokenSweepSchedules.Of(inner) is { } schedule ? new ProtectedSchedule(this, schedule) : null;
     }
 
     internal ITokenStore Inner => _inner;
+
+    /// <summary>The inner store's sweep schedule, claimed tokens coming back decrypted; null when the inner store keeps none.</summary>
+    internal ITokenSweepSchedule? Schedule { get; }
 
     public async ValueTask<StoredToken?> GetAsync(TokenKey key, CancellationToken cancellationToken = default)
     {
@@ -55,6 +61,28 @@ internal sealed class DataProtectedTokenStore : ITokenStore
         {
             yield return Unprotect(token);
         }
+    }
+
+    /// <summary>Forwards the inner store's schedule; claimed tokens come back decrypted, as <see cref="GetAsync"/> returns them.</summary>
+    private sealed class ProtectedSchedule(DataProtectedTokenStore store, ITokenSweepSchedule inner) : ITokenSweepSchedule
+    {
+        public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
+        {
+            var claimed = await inner.ClaimDueAsync(appId, dueBy, leaseUntil, maxCount, cancellationToken).ConfigureAwait(false);
+            var plain = new StoredToken[claimed.Count];
+            for (var i = 0; i < plain.Length; i++)
+            {
+                plain[i] = store.Unprotect(claimed[i]);
+            }
+
+            return plain;
+        }
+
+        public ValueTask ScheduleAsync(IReadOnlyCollection<TokenKey> keys, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default) =>
+            inner.ScheduleAsync(keys, nextCheckAt, cancellationToken);
+
+        public ValueTask<TokenSweepBacklog> GetBacklogAsync(string? appId, DateTimeOffset dueBy, CancellationToken cancellationToken = default) =>
+            inner.GetBacklogAsync(appId, dueBy, cancellationToken);
     }
 
     private StoredToken Unprotect(StoredToken token)

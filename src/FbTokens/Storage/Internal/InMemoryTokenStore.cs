@@ -5,11 +5,18 @@ namespace FbTokens.Internal;
 
 /// <summary>
 /// The default <see cref="ITokenStore"/>: tokens in this process's memory, lost on restart and not shared between
-/// instances. Use a persistent store (Redis, EF Core) in production.
+/// instances. Use a persistent store (Redis, EF Core) in production. Keeps the sweep's schedule
+/// (<see cref="ITokenSweepSchedule"/>) beside the tokens: per app id, a set ordered by next check, so a claim reads only
+/// the tokens it takes, however many are stored.
 /// </summary>
-internal sealed class InMemoryTokenStore : ITokenStore
+internal sealed class InMemoryTokenStore : ITokenStore, ITokenSweepSchedule
 {
     private readonly ConcurrentDictionary<TokenKey, StoredToken> _tokens = new();
+
+    // The sweep's schedule, changed under the write lock only: each scheduled key's next check (UTC ticks), and per app id
+    // ("" for keys that name none; an app id is never empty) the same entries ordered by next check.
+    private readonly Dictionary<TokenKey, DueEntry> _nextCheck = [];
+    private readonly Dictionary<string, SortedSet<DueEntry>> _due = new(StringComparer.Ordinal);
 
     // Person -> the keys of their tokens (their user token and the tokens they own), kept in step under the write lock.
     private readonly ConcurrentDictionary<Person, ConcurrentDictionary<TokenKey, byte>> _byPerson = new();
@@ -54,6 +61,12 @@ internal sealed class InMemoryTokenStore : ITokenStore
             }
 
             Index(stored);
+            if (current is null)
+            {
+                // A new key is due from when it was written; an overwrite keeps its place in the schedule.
+                AddToSchedule(stored.Key, stored.UpdatedAt.UtcTicks);
+            }
+
             return ValueTask.FromResult(stored);
         }
     }
@@ -77,6 +90,7 @@ internal sealed class InMemoryTokenStore : ITokenStore
 
             var removed = _tokens.TryRemove(key, out _);
             Unindex(current, keep: null);
+            RemoveFromSchedule(key);
             return ValueTask.FromResult(removed);
         }
     }
@@ -116,6 +130,128 @@ internal sealed class InMemoryTokenStore : ITokenStore
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            if (!_due.TryGetValue(AppOf(appId), out var due))
+            {
+                return ValueTask.FromResult<IReadOnlyList<StoredToken>>([]);
+            }
+
+            // In order of next check, stopping at the first not yet due: the claim reads only what it takes.
+            var taken = new List<DueEntry>(Math.Min(maxCount, due.Count));
+            foreach (var entry in due)
+            {
+                if (entry.Ticks > dueBy.UtcTicks || taken.Count == maxCount)
+                {
+                    break;
+                }
+
+                taken.Add(entry);
+            }
+
+            var claimed = new List<StoredToken>(taken.Count);
+            foreach (var entry in taken)
+            {
+                Reschedule(due, entry, leaseUntil.UtcTicks);
+                claimed.Add(_tokens[entry.Key]);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<StoredToken>>(claimed);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ScheduleAsync(IReadOnlyCollection<TokenKey> keys, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            foreach (var key in keys)
+            {
+                if (key is not null && _nextCheck.TryGetValue(key, out var entry))
+                {
+                    Reschedule(_due[AppOf(key.AppId)], entry, nextCheckAt.UtcTicks);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TokenSweepBacklog> GetBacklogAsync(string? appId, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            if (!_due.TryGetValue(AppOf(appId), out var due) || due.Min.Ticks > dueBy.UtcTicks)
+            {
+                return ValueTask.FromResult(new TokenSweepBacklog(0, null));
+            }
+
+            long count = 0;
+            foreach (var entry in due)
+            {
+                if (entry.Ticks > dueBy.UtcTicks)
+                {
+                    break;
+                }
+
+                count++;
+            }
+
+            return ValueTask.FromResult(new TokenSweepBacklog(count, new DateTimeOffset(due.Min.Ticks, TimeSpan.Zero)));
+        }
+    }
+
+    private static string AppOf(string? appId) => appId ?? string.Empty;
+
+    private void AddToSchedule(TokenKey key, long ticks)
+    {
+        if (key.Kind == TokenKind.App)
+        {
+            return;
+        }
+
+        var entry = new DueEntry(ticks, key.ToString(), key);
+        _nextCheck[key] = entry;
+        var app = AppOf(key.AppId);
+        if (!_due.TryGetValue(app, out var due))
+        {
+            _due[app] = due = new SortedSet<DueEntry>(DueEntry.Order);
+        }
+
+        due.Add(entry);
+    }
+
+    private void RemoveFromSchedule(TokenKey key)
+    {
+        if (_nextCheck.Remove(key, out var entry))
+        {
+            var app = AppOf(key.AppId);
+            var due = _due[app];
+            due.Remove(entry);
+            if (due.Count == 0)
+            {
+                _due.Remove(app);
+            }
+        }
+    }
+
+    private void Reschedule(SortedSet<DueEntry> due, DueEntry entry, long ticks)
+    {
+        due.Remove(entry);
+        var moved = entry with { Ticks = ticks };
+        due.Add(moved);
+        _nextCheck[entry.Key] = moved;
     }
 
     private static bool BelongsTo(StoredToken token, string userId, string? appId) =>
@@ -160,4 +296,14 @@ internal sealed class InMemoryTokenStore : ITokenStore
     }
 
     private readonly record struct Person(string UserId, string? AppId);
+
+    /// <summary>A key's place in the schedule: its next check, then its text form to order keys due at the same time.</summary>
+    private readonly record struct DueEntry(long Ticks, string Text, TokenKey Key)
+    {
+        public static readonly IComparer<DueEntry> Order = Comparer<DueEntry>.Create(static (a, b) =>
+        {
+            var byTime = a.Ticks.CompareTo(b.Ticks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Text, b.Text);
+        });
+    }
 }
