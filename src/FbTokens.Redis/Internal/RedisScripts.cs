@@ -111,18 +111,20 @@ internal static class RedisScripts
 
     /// <summary>
     /// Claims due tokens of one due set: up to ARGV[3] members scored at or before ARGV[1] (the most overdue first) are
-    /// moved to ARGV[2] (the lease) and returned with their hash's v and d, flat after how many members were dropped:
-    /// { dropped, member, v, d, member, v, d, … }. A member whose hash is gone (never so through the store's own scripts) is
-    /// dropped from the set. KEYS: due set. ARGV: due by, lease until, count, token key prefix.
+    /// moved to ARGV[2] (the lease) and returned with their score and their hash's v and d, flat after how many members were
+    /// dropped: { dropped, member, score, v, d, member, score, v, d, … }. A member whose hash is gone (never so through the
+    /// store's own scripts) is dropped from the set. KEYS: due set. ARGV: due by, lease until, count, token key prefix.
     /// </summary>
     public const string Claim = """
-        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
         local out = { 0 }
-        for _, m in ipairs(due) do
+        for i = 1, #due, 2 do
+          local m = due[i]
           local vd = redis.call('HMGET', ARGV[4] .. m, 'v', 'd')
           if vd[1] and vd[2] then
             redis.call('ZADD', KEYS[1], 'XX', ARGV[2], m)
             out[#out + 1] = m
+            out[#out + 1] = due[i + 1]
             out[#out + 1] = vd[1]
             out[#out + 1] = vd[2]
           else

@@ -6,14 +6,17 @@ namespace FbTokens.Redis.Internal;
 /// <summary>
 /// <see cref="ITokenSweepSchedule"/> on Redis: a sorted set per shard and app, <c>{tag}:d:{app or -}</c>, members the token
 /// keys, scores their next check in unix milliseconds. The token scripts add a new key due from its UpdatedAt (ZADD NX, so an
-/// overwrite keeps the next check; never kind App) and drop a removed one. A claim is one Lua script per shard (take the most
-/// overdue, move them to the lease, return them with their hash), walking the shards from a start that rotates per call so
-/// concurrent claimers spread over the cluster.
+/// overwrite keeps the next check; never kind App) and drop a removed one. A claim looks at the first due entries of every shard
+/// (pipelined), plans how many of the most overdue to take from each, then runs one Lua script per planned shard (take the
+/// most overdue, move them to the lease, return them with their hash), so a claim is atomic per shard and the most overdue
+/// tokens go first across shards.
 /// </summary>
 internal sealed partial class RedisTokenStore : ITokenSweepSchedule
 {
+    /// <summary>The most planning passes one claim makes when concurrent claimers keep taking what it planned.</summary>
+    private const int MaxClaimPasses = 8;
+
     private volatile bool _dueIndexReady;
-    private int _claimStart;
 
     public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
     {
@@ -21,40 +24,49 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseUntil, dueBy);
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureDueIndexAsync(cancellationToken).ConfigureAwait(false);
-        var claimed = new List<StoredToken>();
-        var start = (uint)Interlocked.Increment(ref _claimStart);
+        var claimed = new List<(double Score, StoredToken Token)>();
         try
         {
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
-            for (var i = 0; i < _keys.ShardCount && claimed.Count < maxCount; i++)
-            {
-                var shard = (int)((start + (uint)i) % (uint)_keys.ShardCount);
-                while (claimed.Count < maxCount)
-                {
-                    var asked = maxCount - claimed.Count;
-                    var reply = (RedisResult[])(await db.ScriptEvaluateAsync(
-                        RedisScripts.Claim,
-                        [_keys.Due(appId, shard)],
-                        [Score(dueBy), Score(leaseUntil), asked, _keys.TokenPrefix(shard)]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
-                    var dropped = (long)reply[0];
-                    for (var r = 1; r + 2 < reply.Length; r += 3)
-                    {
-                        if (TryRead([(RedisValue)reply[r + 1], (RedisValue)reply[r + 2]], (string)reply[r]!) is { } token)
-                        {
-                            claimed.Add(token);
-                        }
-                    }
 
+            // Each pass claims what the plan says from each shard, atomically per shard. A pass can take less than planned
+            // when a concurrent claimer was first; then plan again for the rest (bounded: each short pass means others
+            // progressed).
+            for (var pass = 0; pass < MaxClaimPasses && claimed.Count < maxCount; pass++)
+            {
+                var plan = await PlanClaimAsync(db, appId, dueBy, maxCount - claimed.Count, cancellationToken).ConfigureAwait(false);
+                if (plan.Count == 0)
+                {
+                    break;
+                }
+
+                var replies = await Task.WhenAll(plan.Select(step => db.ScriptEvaluateAsync(
+                    RedisScripts.Claim,
+                    [_keys.Due(appId, step.Shard)],
+                    [Score(dueBy), Score(leaseUntil), step.Count, _keys.TokenPrefix(step.Shard)]))).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var planned = plan.Sum(step => step.Count);
+                var taken = 0L;
+                foreach (var reply in replies.Select(r => (RedisResult[])r!))
+                {
+                    var dropped = (long)reply[0];
                     if (dropped > 0)
                     {
                         RedisLog.DueEntriesDropped(_logger, dropped);
                     }
 
-                    // Only entries of deleted tokens made the shard give fewer than asked: there may be more due in it.
-                    if (dropped == 0 || (reply.Length - 1) / 3 + dropped < asked)
+                    taken += dropped + (reply.Length - 1) / 4;
+                    for (var r = 1; r + 3 < reply.Length; r += 4)
                     {
-                        break;
+                        if (TryRead([(RedisValue)reply[r + 2], (RedisValue)reply[r + 3]], (string)reply[r]!) is { } token)
+                        {
+                            claimed.Add((double.Parse((string)reply[r + 1]!, CultureInfo.InvariantCulture), token));
+                        }
                     }
+                }
+
+                if (_keys.ShardCount == 1 && taken < planned)
+                {
+                    break; // one shard, planned without looking: it had no more
                 }
             }
         }
@@ -63,7 +75,29 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
             throw Unavailable("claim", "the due tokens of app " + (appId ?? "(none)"), ex);
         }
 
-        return claimed;
+        return [.. claimed.OrderBy(c => c.Score).Select(c => c.Token)];
+    }
+
+    /// <summary>
+    /// How many to claim from which shard: the <paramref name="wanted"/> most overdue of the app's due sets together, from a
+    /// look at each shard's first <paramref name="wanted"/> (one pipelined round trip). With one shard, all from it unseen.
+    /// </summary>
+    private async Task<List<(int Shard, int Count)>> PlanClaimAsync(IDatabase db, string? appId, DateTimeOffset dueBy, int wanted, CancellationToken cancellationToken)
+    {
+        if (_keys.ShardCount == 1)
+        {
+            return [(0, wanted)];
+        }
+
+        var max = (double)dueBy.ToUnixTimeMilliseconds();
+        var peeks = await Task.WhenAll(Enumerable.Range(0, _keys.ShardCount).Select(shard =>
+            db.SortedSetRangeByScoreWithScoresAsync(_keys.Due(appId, shard), double.NegativeInfinity, max, take: wanted))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. peeks
+            .SelectMany((entries, shard) => entries.Select(e => (e.Score, Shard: shard)))
+            .OrderBy(e => e.Score)
+            .Take(wanted)
+            .GroupBy(e => e.Shard)
+            .Select(g => (g.Key, g.Count()))];
     }
 
     public async ValueTask ScheduleAsync(IReadOnlyCollection<TokenKey> keys, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default)
