@@ -10,16 +10,23 @@ internal static class RedisScripts
 {
     /// <summary>
     /// Writes a token. KEYS: token, kind index, due set, then (mode <c>in</c>) the person sets it now belongs in.
-    /// ARGV: expected version ('' for any), JSON, member, due score ('' for none: kind App), mode (<c>in</c>: the person
-    /// sets share the slot and are kept here; <c>out</c>: the caller keeps them), the person list to record (mode out).
-    /// Returns { new version, previous person list or '' } or { -1 - current } when the expected version does not match.
-    /// The due set keeps an existing member's score (ZADD NX): an overwrite keeps the token's next check.
+    /// ARGV: expected version ('' for any), JSON, member, due score ('' for none: kind App), mode, the person list to record
+    /// (modes out and try). Modes: <c>in</c>, the person sets share the slot and are kept here; <c>out</c>, the caller holds
+    /// the new person sets and gives back the previous write's holds after; <c>try</c>, the caller took no holds, so the
+    /// write goes ahead only if the token's person list stays the same (the previous write's holds pass to this one) and
+    /// otherwise returns { 0 } without writing. Returns { new version, previous person list or '' } or { -1 - current } when
+    /// the expected version does not match. The due set keeps an existing member's score (ZADD NX): an overwrite keeps the
+    /// token's next check.
     /// </summary>
     public const string Set = """
         local cur = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
         if ARGV[1] ~= '' and tonumber(ARGV[1]) ~= cur then return { -1 - cur } end
         local v = cur + 1
         local old = redis.call('HGET', KEYS[1], 'p')
+        if ARGV[5] == 'try' then
+          if (old or '') ~= ARGV[6] then return { 0 } end
+          old = false
+        end
         redis.call('HSET', KEYS[1], 'v', v, 'd', ARGV[2])
         if ARGV[5] == 'in' then
           if old then

@@ -10,7 +10,8 @@ namespace FbTokens.Redis.Internal;
 /// lives in the person's shard, so it is kept outside the token script: a hash of member → holds. A write takes a hold on
 /// each person it puts the token in before its script and gives back the holds of the write it replaced after it (a
 /// removal likewise), so whatever the interleaving of writers a member is never missing while the token belongs to the
-/// person. A write that dies between the steps leaves an extra member, which <see cref="ListForUserAsync"/> ignores:
+/// person. A write that keeps the token's persons (most: a refresh) takes no holds: the previous write's pass to it, in
+/// its one script. A write that dies between the steps leaves an extra member, which <see cref="ListForUserAsync"/> ignores:
 /// the token decides.
 /// </summary>
 internal sealed partial class RedisTokenStore

@@ -66,21 +66,26 @@ internal sealed partial class RedisTokenStore : ITokenStore
         try
         {
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
-            if (!inSlot)
+            RedisKey[] indexes = [_keys.Token(member), _keys.Index(token.Key), _keys.Due(token.Key)];
+            if (inSlot)
             {
-                await HoldPersonsAsync(db, persons, member, cancellationToken).ConfigureAwait(false);
+                result = (long)(await EvaluateSetAsync(db, [.. indexes, .. persons], json, member, dueScore, expectedVersion, "in", "", cancellationToken).ConfigureAwait(false))[0];
             }
-
-            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(
-                RedisScripts.Set,
-                inSlot ? [_keys.Token(member), _keys.Index(token.Key), _keys.Due(token.Key), .. persons] : [_keys.Token(member), _keys.Index(token.Key), _keys.Due(token.Key)],
-                [Expected(expectedVersion), json, member, dueScore, inSlot ? "in" : "out", inSlot ? "" : string.Join('\n', persons)])
-                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
-            result = (long)reply[0];
-            if (!inSlot)
+            else
             {
-                // A lost compare-and-set gives back its own holds; a write gives back those of the write it replaced.
-                await ReleasePersonsAsync(db, result < 0 ? persons : Persons(reply[1]), member, cancellationToken).ConfigureAwait(false);
+                // Sharded person sets. Most writes keep the token's persons (a refresh): then one round trip, the previous
+                // write's holds passing to this one. Otherwise take holds on the new persons first, write, and give back
+                // the previous write's holds (or, having lost the compare-and-set, our own).
+                var personList = string.Join('\n', persons);
+                var reply = await EvaluateSetAsync(db, indexes, json, member, dueScore, expectedVersion, "try", personList, cancellationToken).ConfigureAwait(false);
+                result = (long)reply[0];
+                if (result == 0)
+                {
+                    await HoldPersonsAsync(db, persons, member, cancellationToken).ConfigureAwait(false);
+                    reply = await EvaluateSetAsync(db, indexes, json, member, dueScore, expectedVersion, "out", personList, cancellationToken).ConfigureAwait(false);
+                    result = (long)reply[0];
+                    await ReleasePersonsAsync(db, result < 0 ? persons : Persons(reply[1]), member, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -96,6 +101,11 @@ internal sealed partial class RedisTokenStore : ITokenStore
 
         return token with { Version = result };
     }
+
+    private static async Task<RedisResult[]> EvaluateSetAsync(
+        IDatabase db, RedisKey[] keys, string json, string member, RedisValue dueScore, long? expectedVersion, string mode, string personList, CancellationToken cancellationToken) =>
+        (RedisResult[])(await db.ScriptEvaluateAsync(
+            RedisScripts.Set, keys, [Expected(expectedVersion), json, member, dueScore, mode, personList]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
 
     public async ValueTask<bool> RemoveAsync(TokenKey key, long? expectedVersion, CancellationToken cancellationToken = default)
     {

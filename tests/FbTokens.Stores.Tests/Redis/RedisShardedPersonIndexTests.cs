@@ -76,6 +76,7 @@ public sealed class RedisShardedPersonIndexTests : IAsyncLifetime
         Assert.Equal(new Dictionary<string, long> { ["Page:501"] = 1, ["User:1001"] = 1 }, await HoldsAsync(db, "1001"));
 
         await store.SetAsync(Token(page, "2002"), first.Version);
+        await store.SetAsync(Token(page, "2002"), null); // the same persons: the hold passes on, not added to
 
         Assert.Equal(new Dictionary<string, long> { ["User:1001"] = 1 }, await HoldsAsync(db, "1001"));
         Assert.Equal(new Dictionary<string, long> { ["Page:501"] = 1 }, await HoldsAsync(db, "2002"));
