@@ -21,7 +21,6 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
     public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseUntil, dueBy);
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureDueIndexAsync(cancellationToken).ConfigureAwait(false);
         var claimed = new List<(double Score, StoredToken Token)>();
