@@ -80,8 +80,10 @@ public sealed class TokenLifecycleEmulatorTests(ITestOutputHelper output)
         });
         Assert.Empty(harness.Observer.Refreshed);
 
-        // A second sweep skips the invalid tokens, checks the checkpointed ones again, and reports nothing again.
+        // The next interval's sweep (each token is checked once per interval) skips the invalid tokens, checks the
+        // checkpointed ones again, and reports nothing again.
         var checkpointed = expected.Values.Count(r => r == TokenErrorReason.UserCheckpointed);
+        harness.Time.Advance(new TokenManagerOptions().SweepInterval);
         var again = await harness.Sweeper.SweepAsync(CancellationToken.None);
         Assert.Equal(Tokens - expected.Count + checkpointed, again.Checked);
         Assert.Equal(checkpointed, again.Invalid);

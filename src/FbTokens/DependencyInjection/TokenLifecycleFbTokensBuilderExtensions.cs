@@ -169,7 +169,9 @@ public static class TokenLifecycleFbTokensBuilderExtensions
     /// <summary>
     /// Registers the validation sweep: a hosted service that every <see cref="TokenManagerOptions.SweepInterval"/> checks
     /// every stored token with batched <c>debug_token</c> calls (50 per request), marks and reports invalid ones,
-    /// refreshes those nearing expiry and raises expiry and data-access notices. Also registers the manager. On a named
+    /// refreshes those nearing expiry and raises expiry and data-access notices. With a store that keeps the sweep's schedule
+    /// (<see cref="ITokenSweepSchedule"/>) the instances sharing it share the work, in leased chunks, so each token is checked
+    /// once per interval in total; with another store every instance checks every token. Also registers the manager. On a named
     /// app's builder the sweep is that app's: a hosted service of its own that checks only its tokens, with its app token.
     /// </summary>
     /// <param name="builder">The builder from <c>AddFbTokens</c>.</param>

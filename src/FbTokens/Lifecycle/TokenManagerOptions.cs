@@ -52,7 +52,8 @@ public sealed class TokenManagerOptions
     /// <summary>How long before the 90-day data-access window ends the sweep raises <see cref="ITokenLifecycleObserver.OnDataAccessExpiringAsync"/>. Default 14 days.</summary>
     public TimeSpan DataAccessNoticeBefore { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>How often the validation sweep walks the store. Default 6 hours; at least 1 minute.</summary>
+    /// <summary>How often the validation sweep checks every token (once per interval in total, however many instances share a
+    /// store that keeps the sweep's schedule). Default 6 hours; at least 1 minute.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>How long after start-up the first sweep runs. Default 1 minute.</summary>
@@ -63,6 +64,22 @@ public sealed class TokenManagerOptions
 
     /// <summary>How many times a sweep resends batch operations Graph did not complete (<c>null</c> entries). Default 2.</summary>
     public int SweepRetryAttempts { get; set; } = 2;
+
+    /// <summary>
+    /// How long a chunk of tokens an instance claimed from a shared store stays its own (stores that keep the sweep's
+    /// schedule, <see cref="ITokenSweepSchedule"/>): no other instance checks those tokens before the lease passes, and if
+    /// the instance dies, or its batch request fails, they are due again when it does. Default 10 minutes; must be
+    /// positive and shorter than <see cref="SweepInterval"/>.
+    /// </summary>
+    public TimeSpan SweepLeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The Graph usage, in percent of the app's or a business use case's budget (as <see cref="IGraphUsageMonitor"/>
+    /// reports it), at which the sweep pauses before claiming more tokens: for Graph's estimated time to regain access when
+    /// it gives one, else a minute, then one batch goes out and its answer brings a fresh report. Default 75; 100 or more
+    /// turns pacing off.
+    /// </summary>
+    public double SweepUsageThreshold { get; set; } = 75;
 
     /// <summary>
     /// The permissions the host needs, e.g. <c>pages_show_list</c>. When a user token's granted scopes lack one, the

@@ -27,6 +27,12 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
 
     public ConcurrentQueue<string> ProblemsSeen { get; } = new();
 
+    /// <summary>How many times each input token was sent in a <c>debug_token</c> operation.</summary>
+    public ConcurrentDictionary<string, int> Checks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, the request with this 1-based number is answered with a 500 (the whole batch fails).</summary>
+    public int? FailRequest { get; set; }
+
     /// <summary>When set, every request waits for it, after counting itself and releasing <see cref="Holding"/>.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
@@ -39,7 +45,13 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _requests);
+        var number = Interlocked.Increment(ref _requests);
+        if (number == FailRequest)
+        {
+            RequestSeen.Release();
+            return LifecyclePayloads.Json(HttpStatusCode.InternalServerError, LifecyclePayloads.Error(2, transient: true));
+        }
+
         if (Hold is { } hold)
         {
             Holding.Release();
@@ -83,6 +95,7 @@ internal sealed class FakeBatchGraphHandler : HttpMessageHandler
             }
 
             var token = Uri.UnescapeDataString(url[prefix.Length..]);
+            Checks.AddOrUpdate(token, 1, static (_, n) => n + 1);
             if (IncompleteOnce.TryRemove(token, out _))
             {
                 answer.Append("null");

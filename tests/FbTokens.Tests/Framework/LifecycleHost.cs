@@ -21,8 +21,10 @@ internal sealed class LifecycleHost : IAsyncDisposable
         Action<TokenManagerOptions>? configure = null,
         Action<IFbTokensBuilder>? build = null,
         HttpMessageHandler? graph = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(Start);
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(Time);
@@ -50,7 +52,8 @@ internal sealed class LifecycleHost : IAsyncDisposable
         Services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    /// <summary>The host's clock: its own, or one it shares with other hosts (instances of one app).</summary>
+    public FakeTimeProvider Time { get; }
 
     public MockHttpMessageHandler Http { get; } = new();
 

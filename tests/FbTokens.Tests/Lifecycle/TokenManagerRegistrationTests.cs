@@ -16,6 +16,8 @@ public sealed class TokenManagerRegistrationTests
         Assert.True(result.Succeeded);
         Assert.Equal(TimeSpan.FromDays(7), new TokenManagerOptions().RefreshBeforeExpiry);
         Assert.Equal(50, new TokenManagerOptions().SweepBatchSize);
+        Assert.Equal(TimeSpan.FromMinutes(10), new TokenManagerOptions().SweepLeaseDuration);
+        Assert.Equal(75, new TokenManagerOptions().SweepUsageThreshold);
     }
 
     [Fact]

@@ -26,6 +26,8 @@ public sealed class ConfigurationBindingTests
         { "SweepStartDelay", "-00:00:01" },
         { "SweepBatchSize", "51" },
         { "SweepRetryAttempts", "11" },
+        { "SweepLeaseDuration", "00:00:00" },
+        { "SweepUsageThreshold", "0.5" },
         { "AppTokenSource", "7" },
         { "RequiredPermissions:0", "pages show list" },
     };
@@ -92,6 +94,8 @@ public sealed class ConfigurationBindingTests
             ["FbTokens:TokenManager:SweepStartDelay"] = "00:00:10",
             ["FbTokens:TokenManager:SweepBatchSize"] = "20",
             ["FbTokens:TokenManager:SweepRetryAttempts"] = "4",
+            ["FbTokens:TokenManager:SweepLeaseDuration"] = "00:05:00",
+            ["FbTokens:TokenManager:SweepUsageThreshold"] = "60.5",
             ["FbTokens:TokenManager:AppTokenSource"] = "ClientCredentials",
             ["FbTokens:TokenManager:RequiredPermissions:0"] = "pages_show_list",
             ["FbTokens:TokenManager:RequiredPermissions:1"] = "email",
@@ -116,6 +120,8 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(TimeSpan.FromSeconds(10), manager.SweepStartDelay);
         Assert.Equal(20, manager.SweepBatchSize);
         Assert.Equal(4, manager.SweepRetryAttempts);
+        Assert.Equal(TimeSpan.FromMinutes(5), manager.SweepLeaseDuration);
+        Assert.Equal(60.5, manager.SweepUsageThreshold);
         Assert.Equal(AppTokenSource.ClientCredentials, manager.AppTokenSource);
         Assert.Equal(["pages_show_list", "email"], manager.RequiredPermissions);
 

@@ -114,6 +114,7 @@ internal static class NamedAppRegistrations
             sp.GetRequiredKeyedService<TokenInvalidator>(key),
             sp.GetRequiredKeyedService<PersonNotices>(key),
             sp.GetRequiredKeyedService<GraphBatchDebugClient>(key),
+            sp.GetRequiredKeyedService<IGraphUsageMonitor>(key),
             ManagerOptions(sp, key),
             FbOptions(sp, key),
             sp.GetRequiredService<TimeProvider>(),

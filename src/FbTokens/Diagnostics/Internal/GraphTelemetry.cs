@@ -44,6 +44,15 @@ internal static class GraphTelemetry
     /// <summary>How long each validation sweep took.</summary>
     public static readonly Histogram<double> SweepDuration = Meter.CreateHistogram<double>("fbtokens.sweep.duration", "s", "Duration of validation sweeps.");
 
+    /// <summary>Tokens due when a sweep round starts (from the store's schedule, <see cref="ITokenSweepSchedule.GetBacklogAsync"/>).</summary>
+    public static readonly Gauge<long> SweepDue = Meter.CreateGauge<long>("fbtokens.sweep.due", "{token}", "Tokens due for the validation sweep when a round starts.");
+
+    /// <summary>How far behind its schedule the sweep is when a round starts: now minus the oldest due next-check.</summary>
+    public static readonly Gauge<double> SweepLag = Meter.CreateGauge<double>("fbtokens.sweep.lag", "s", "Seconds since the oldest due token was due, when a sweep round starts.");
+
+    /// <summary>Pauses the sweep took because Graph reported high usage.</summary>
+    public static readonly Counter<long> SweepPauses = Meter.CreateCounter<long>("fbtokens.sweep.pauses", "{pause}", "Pauses of the validation sweep on high Graph usage.");
+
     public const string TokenKindTag = "fbtokens.token.kind";
     public const string OperationTag = "fbtokens.operation";
     public const string OutcomeTag = "fbtokens.outcome";

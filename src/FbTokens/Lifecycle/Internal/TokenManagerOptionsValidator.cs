@@ -67,6 +67,18 @@ internal sealed class TokenManagerOptionsValidator(IEnumerable<OptionsConfigurat
             failures.Add(prefix + "SweepRetryAttempts must be between 0 and 10.");
         }
 
+        // Against the interval only when the interval itself is valid: one mistake, one message.
+        if (options.SweepLeaseDuration <= TimeSpan.Zero
+            || (options.SweepInterval >= TimeSpan.FromMinutes(1) && options.SweepLeaseDuration >= options.SweepInterval))
+        {
+            failures.Add(prefix + "SweepLeaseDuration must be positive and shorter than " + prefix + "SweepInterval.");
+        }
+
+        if (!(options.SweepUsageThreshold >= 1))
+        {
+            failures.Add(prefix + "SweepUsageThreshold must be a percentage of at least 1 (100 or more turns pacing off).");
+        }
+
         if (options.RequiredPermissions is null)
         {
             failures.Add(prefix + "RequiredPermissions must not be null (leave it empty to require nothing).");

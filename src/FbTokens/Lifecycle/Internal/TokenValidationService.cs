@@ -49,7 +49,7 @@ internal sealed class TokenValidationService : BackgroundService
 
                 try
                 {
-                    await _sweeper.SweepAsync(stoppingToken).ConfigureAwait(false);
+                    await _sweeper.SweepAsync(next, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {

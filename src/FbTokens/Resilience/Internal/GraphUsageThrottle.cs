@@ -76,13 +76,10 @@ internal sealed class GraphUsageThrottle(
     private static TimeSpan PauseFor(GraphUsage usage, GraphResilienceOptions settings)
     {
         var pause = settings.UsageThrottleDelay;
-        foreach (var bucket in usage.BusinessUseCases)
+        // Stryker disable once Equality : an equal estimate leaves the pause as it is
+        if (EstimatedTimeToRegainAccess(usage) is { } regain && regain > pause)
         {
-            // Stryker disable once Equality : an equal estimate leaves the pause as it is
-            if (bucket.EstimatedTimeToRegainAccess is { } regain && regain > pause)
-            {
-                pause = regain;
-            }
+            pause = regain;
         }
 
         if (usage.AdAccount is { } ad && ad.UtilizationPercent >= settings.UsageThrottleThreshold)
@@ -92,5 +89,23 @@ internal sealed class GraphUsageThrottle(
         }
 
         return pause;
+    }
+
+    /// <summary>
+    /// Graph's longest estimate of when calls are accepted again, among the business use cases of <paramref name="usage"/>;
+    /// null when none gives one. The validation sweep paces itself on it too (<see cref="TokenSweeper"/>).
+    /// </summary>
+    internal static TimeSpan? EstimatedTimeToRegainAccess(GraphUsage usage)
+    {
+        TimeSpan? longest = null;
+        foreach (var bucket in usage.BusinessUseCases)
+        {
+            if (bucket.EstimatedTimeToRegainAccess is { } regain && regain > TimeSpan.Zero && (longest is null || regain > longest))
+            {
+                longest = regain;
+            }
+        }
+
+        return longest;
     }
 }
