@@ -27,7 +27,7 @@ internal static partial class RedisLog
     public static partial void PersonIndexBuilt(ILogger logger, int count);
 
     [LoggerMessage(4050, LogLevel.Information, "Scheduled the stored tokens for the shared sweep: {Count} tokens written before the schedule existed were added, due from their last update.")]
-    public static partial void DueIndexBuilt(ILogger logger, int count);
+    public static partial void DueIndexBuilt(ILogger logger, long count);
 
     [LoggerMessage(4051, LogLevel.Warning, "Dropped {Count} entries of the sweep schedule whose tokens were deleted outside the store.")]
     public static partial void DueEntriesDropped(ILogger logger, long count);

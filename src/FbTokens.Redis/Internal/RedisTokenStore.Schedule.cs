@@ -170,21 +170,26 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
             if (!await db.KeyExistsAsync(_keys.DueIndexReady).WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                var added = 0;
+                // A page of the listing at a time, its scripts pipelined.
+                var added = 0L;
+                var pending = new List<Task<RedisResult>>(ListPageSize);
                 await foreach (var token in ListAsync(null, cancellationToken).ConfigureAwait(false))
                 {
-                    if (token.Key.Kind == TokenKind.App)
+                    if (token.Key.Kind != TokenKind.App)
                     {
-                        continue;
+                        pending.Add(db.ScriptEvaluateAsync(
+                            RedisScripts.BackfillDue,
+                            [_keys.Token(token.Key), _keys.Due(token.Key)],
+                            [Score(token.UpdatedAt), token.Key.ToString()]));
                     }
 
-                    var reply = await db.ScriptEvaluateAsync(
-                        RedisScripts.BackfillDue,
-                        [_keys.Token(token.Key), _keys.Due(token.Key)],
-                        [Score(token.UpdatedAt), token.Key.ToString()]).WaitAsync(cancellationToken).ConfigureAwait(false);
-                    added += (int)reply;
+                    if (pending.Count == ListPageSize)
+                    {
+                        added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
+                added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
                 await db.StringSetAsync(_keys.DueIndexReady, "1").WaitAsync(cancellationToken).ConfigureAwait(false);
                 RedisLog.DueIndexBuilt(_logger, added);
             }
@@ -195,5 +200,12 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         }
 
         _dueIndexReady = true;
+    }
+
+    private static async Task<long> CountAddedAsync(List<Task<RedisResult>> pending, CancellationToken cancellationToken)
+    {
+        var replies = await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+        pending.Clear();
+        return replies.Sum(reply => (long)reply);
     }
 }
