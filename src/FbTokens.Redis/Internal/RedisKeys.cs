@@ -68,6 +68,9 @@ internal sealed class RedisKeys
     /// <summary>Set once every token stored before the person index existed has been added to it.</summary>
     public string PersonIndexReady => _tags[0] + "o-ready";
 
+    /// <summary>The short lock that makes a claim over several shards one step for an app's claimers (sharded layout only).</summary>
+    public string ClaimLock(string? appId) => _tags[0] + "c:" + (appId ?? "-");
+
     /// <summary>Set once every token stored before the due sets existed has been added to them.</summary>
     public string DueIndexReady => _tags[0] + "d-ready";
 

@@ -31,4 +31,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(4051, LogLevel.Warning, "Dropped {Count} entries of the sweep schedule whose tokens were deleted outside the store.")]
     public static partial void DueEntriesDropped(ILogger logger, long count);
+
+    [LoggerMessage(4052, LogLevel.Warning, "The sweep's claim lock of app {AppId} stayed taken for {Wait}; claiming without it (a chunk may come out short).")]
+    public static partial void ClaimLockTimedOut(ILogger logger, string appId, TimeSpan wait);
 }

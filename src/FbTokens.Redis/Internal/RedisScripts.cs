@@ -141,4 +141,10 @@ internal static class RedisScripts
         end
         return out
         """;
+
+    /// <summary>Deletes a lock only if it still holds the caller's lease. KEYS: lock. ARGV: lease. Returns 1 when released.</summary>
+    public const string ReleaseLock = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
 }

@@ -16,6 +16,14 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
     /// <summary>The most planning passes one claim makes when concurrent claimers keep taking what it planned.</summary>
     private const int MaxClaimPasses = 8;
 
+    /// <summary>How long a claim lock lives if its holder dies mid-claim (a claim takes a few round trips).</summary>
+    private static readonly TimeSpan ClaimLockExpiry = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a claim waits for the claim lock before claiming without it.</summary>
+    private static readonly TimeSpan ClaimLockWait = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan MaxClaimLockPoll = TimeSpan.FromMilliseconds(20);
+
     private volatile bool _dueIndexReady;
 
     public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
@@ -24,9 +32,12 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureDueIndexAsync(cancellationToken).ConfigureAwait(false);
         var claimed = new List<(double Score, StoredToken Token)>();
+        RedisValue lease = RedisValue.Null;
+        IDatabase? db = null;
         try
         {
-            var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+            db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
+            lease = await TakeClaimLockAsync(db, appId, cancellationToken).ConfigureAwait(false);
 
             // Each pass claims what the plan says from each shard, atomically per shard. A pass can take less than planned
             // when a concurrent claimer was first; then plan again for the rest (bounded: each short pass means others
@@ -73,8 +84,61 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         {
             throw Unavailable("claim", "the due tokens of app " + (appId ?? "(none)"), ex);
         }
+        finally
+        {
+            if (!lease.IsNull)
+            {
+                await ReleaseClaimLockAsync(db!, appId, lease).ConfigureAwait(false);
+            }
+        }
 
         return [.. claimed.OrderBy(c => c.Score).Select(c => c.Token)];
+    }
+
+    /// <summary>
+    /// Sharded layout: takes the app's claim lock, so concurrent claims over several shards do not interleave (they would
+    /// split the last due tokens of a round into short chunks: more Graph requests than tokens / chunk size). One shard
+    /// needs none: its claim is one script. Waits with a short backoff in real time (it waits for another process's Redis
+    /// calls, whatever the host's clock says); after <see cref="ClaimLockWait"/> it claims without the lock (still atomic
+    /// per shard, so never twice; at worst a short chunk). Returns the lease to release, or null.
+    /// </summary>
+    private async Task<RedisValue> TakeClaimLockAsync(IDatabase db, string? appId, CancellationToken cancellationToken)
+    {
+        if (_keys.ShardCount == 1)
+        {
+            return RedisValue.Null;
+        }
+
+        var key = _keys.ClaimLock(appId);
+        RedisValue lease = Guid.NewGuid().ToString("N");
+        var delay = TimeSpan.FromMilliseconds(1);
+        var started = TimeProvider.System.GetTimestamp();
+        while (!await db.StringSetAsync(key, lease, ClaimLockExpiry, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (TimeProvider.System.GetElapsedTime(started) > ClaimLockWait)
+            {
+                RedisLog.ClaimLockTimedOut(_logger, appId ?? "(none)", ClaimLockWait);
+                return RedisValue.Null;
+            }
+
+            await Task.Delay(delay, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxClaimLockPoll.Ticks));
+        }
+
+        return lease;
+    }
+
+    private async Task ReleaseClaimLockAsync(IDatabase db, string? appId, RedisValue lease)
+    {
+        try
+        {
+            await db.ScriptEvaluateAsync(RedisScripts.ReleaseLock, [_keys.ClaimLock(appId)], [lease]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            // It expires by itself; the claim itself succeeded or already failed.
+            RedisLog.Unavailable(_logger, "release the claim lock of", "app " + (appId ?? "(none)"), ex);
+        }
     }
 
     /// <summary>
