@@ -9,7 +9,7 @@ namespace FbTokens.Redis.Internal;
 /// overwrite keeps the next check; never kind App) and drop a removed one. A claim looks at the first due entries of every shard
 /// (pipelined), plans how many of the most overdue to take from each, then runs one Lua script per planned shard (take the
 /// most overdue, move them to the lease, return them with their hash), so a claim is atomic per shard and the most overdue
-/// tokens go first across shards.
+/// tokens go first across shards; with several shards a short per-app lock keeps concurrent claims from interleaving.
 /// </summary>
 internal sealed partial class RedisTokenStore : ITokenSweepSchedule
 {
