@@ -74,6 +74,9 @@ internal sealed class RedisKeys
     /// <summary>Set once every token stored before the due sets existed has been added to them.</summary>
     public string DueIndexReady => _tags[0] + "d-ready";
 
+    /// <summary>Held by the one instance filling the due sets with the tokens stored before they existed.</summary>
+    public string DueIndexFilling => _tags[0] + "d-filling";
+
     /// <summary>The person sets <paramref name="token"/> belongs in (none, one or two).</summary>
     public RedisKey[] PersonsOf(StoredToken token)
     {

@@ -24,6 +24,9 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
 
     private static readonly TimeSpan MaxClaimLockPoll = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long the one-time fill of the due sets is left to one instance before another may take it over.</summary>
+    private static readonly TimeSpan DueFillLease = TimeSpan.FromMinutes(15);
+
     private volatile bool _dueIndexReady;
 
     public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
@@ -234,28 +237,14 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
             if (!await db.KeyExistsAsync(_keys.DueIndexReady).WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                // A page of the listing at a time, its scripts pipelined.
-                var added = 0L;
-                var pending = new List<Task<RedisResult>>(ListPageSize);
-                await foreach (var token in ListAsync(null, cancellationToken).ConfigureAwait(false))
+                // One instance fills; the others go on with what the sets hold meanwhile and look again on their next call
+                // (the filler claims the rest once done, so nothing is skipped). A filler that dies is replaced after the lease.
+                if (!await db.StringSetAsync(_keys.DueIndexFilling, "1", DueFillLease, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (token.Key.Kind != TokenKind.App)
-                    {
-                        pending.Add(db.ScriptEvaluateAsync(
-                            RedisScripts.BackfillDue,
-                            [_keys.Token(token.Key), _keys.Due(token.Key)],
-                            [Score(token.UpdatedAt), token.Key.ToString()]));
-                    }
-
-                    if (pending.Count == ListPageSize)
-                    {
-                        added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
-                    }
+                    return;
                 }
 
-                added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
-                await db.StringSetAsync(_keys.DueIndexReady, "1").WaitAsync(cancellationToken).ConfigureAwait(false);
-                RedisLog.DueIndexBuilt(_logger, added);
+                await FillDueIndexAsync(db, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -264,6 +253,46 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         }
 
         _dueIndexReady = true;
+    }
+
+    /// <summary>Adds every stored token (not of kind App) to its due set unless there, then sets the marker. A page at a time, pipelined.</summary>
+    private async Task FillDueIndexAsync(IDatabase db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var added = 0L;
+            var pending = new List<Task<RedisResult>>(ListPageSize);
+            await foreach (var token in ListAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                if (token.Key.Kind != TokenKind.App)
+                {
+                    pending.Add(db.ScriptEvaluateAsync(
+                        RedisScripts.BackfillDue,
+                        [_keys.Token(token.Key), _keys.Due(token.Key)],
+                        [Score(token.UpdatedAt), token.Key.ToString()]));
+                }
+
+                if (pending.Count == ListPageSize)
+                {
+                    added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
+            await db.StringSetAsync(_keys.DueIndexReady, "1").WaitAsync(cancellationToken).ConfigureAwait(false);
+            RedisLog.DueIndexBuilt(_logger, added);
+        }
+        finally
+        {
+            try
+            {
+                await db.KeyDeleteAsync(_keys.DueIndexFilling).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                // Its lease ends by itself.
+            }
+        }
     }
 
     private static async Task<long> CountAddedAsync(List<Task<RedisResult>> pending, CancellationToken cancellationToken)

@@ -74,4 +74,25 @@ public sealed class RedisScheduleBackfillTests : IAsyncLifetime
         await db.KeyDeleteAsync(reader.Keys.Due(TokenKey.ForUser("1001")));
         Assert.Equal(new TokenSweepBacklog(0, null), await NewStore(shardCount).GetBacklogAsync(null, T0.AddDays(1)));
     }
+
+    [SkippableFact]
+    public async Task While_another_instance_fills_the_schedule_an_instance_does_not_scan_too_and_fills_it_once_the_filler_is_gone()
+    {
+        var writer = NewStore(16);
+        await writer.SetAsync(new StoredToken { Key = TokenKey.ForUser("1001"), Value = "EAABuser", UpdatedAt = T0 }, 0);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_configuration);
+        var db = redis.GetDatabase();
+        await ForgetScheduleAsync(writer.Keys, db);
+        await db.StringSetAsync(writer.Keys.DueIndexFilling, "1", TimeSpan.FromMinutes(1));
+
+        var other = NewStore(16);
+        Assert.Equal(new TokenSweepBacklog(0, null), await other.GetBacklogAsync(null, T0.AddDays(1)));
+        Assert.False(await db.KeyExistsAsync(other.Keys.DueIndexReady));
+
+        // The filler died: its lease gone, the next call fills.
+        await db.KeyDeleteAsync(writer.Keys.DueIndexFilling);
+        Assert.Equal(new TokenSweepBacklog(1, T0), await other.GetBacklogAsync(null, T0.AddDays(1)));
+        Assert.True(await db.KeyExistsAsync(other.Keys.DueIndexReady));
+        Assert.False(await db.KeyExistsAsync(other.Keys.DueIndexFilling));
+    }
 }
