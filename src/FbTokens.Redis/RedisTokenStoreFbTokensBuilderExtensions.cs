@@ -57,6 +57,7 @@ public static class RedisTokenStoreFbTokensBuilderExtensions
         options
             .Validate(o => !string.IsNullOrWhiteSpace(o.KeyPrefix) && o.KeyPrefix.IndexOfAny(['{', '}', ' ']) < 0, "RedisTokenStoreOptions.KeyPrefix must be non-empty, without spaces or braces.")
             .Validate(o => o.RefreshLockExpiry > TimeSpan.Zero, "RedisTokenStoreOptions.RefreshLockExpiry must be positive.")
+            .Validate(o => o.ShardCount is >= 1 and <= RedisTokenStoreOptions.MaxShardCount, "RedisTokenStoreOptions.ShardCount must be from 1 to 1024.")
             .ValidateOnStart();
 
         // The container owns (and disposes) the source, which disposes the multiplexer only when it created it.

@@ -25,4 +25,13 @@ internal static partial class RedisLog
 
     [LoggerMessage(4040, LogLevel.Information, "Indexed the stored tokens by person: {Count} tokens written before the index existed were added.")]
     public static partial void PersonIndexBuilt(ILogger logger, int count);
+
+    [LoggerMessage(4050, LogLevel.Information, "Scheduled the stored tokens for the shared sweep: {Count} tokens written before the schedule existed were added, due from their last update.")]
+    public static partial void DueIndexBuilt(ILogger logger, long count);
+
+    [LoggerMessage(4051, LogLevel.Warning, "Dropped {Count} entries of the sweep schedule whose tokens were deleted outside the store.")]
+    public static partial void DueEntriesDropped(ILogger logger, long count);
+
+    [LoggerMessage(4052, LogLevel.Warning, "The sweep's claim lock of app {AppId} stayed taken for {Wait}; claiming without it (a chunk may come out short).")]
+    public static partial void ClaimLockTimedOut(ILogger logger, string appId, TimeSpan wait);
 }

@@ -28,7 +28,7 @@ internal sealed class RedisRefreshLock : IDistributedRefreshLock
     public RedisRefreshLock(RedisConnectionSource connection, IOptions<RedisTokenStoreOptions> options, TimeProvider timeProvider, ILogger<RedisRefreshLock> logger)
     {
         _connection = connection;
-        _keys = new RedisKeys(options.Value.KeyPrefix);
+        _keys = new RedisKeys(options.Value);
         _expiry = options.Value.RefreshLockExpiry;
         _timeProvider = timeProvider;
         _logger = logger;

@@ -7,7 +7,8 @@ namespace FbTokens.Stores.Tests.Redis;
 
 /// <summary>
 /// Three app instances (three service providers) sharing one Redis and one Graph: a token inside its refresh window,
-/// wanted by a thousand callers on each instance at once, is refreshed by exactly one exchange request.
+/// wanted by a thousand callers on each instance at once, is refreshed by exactly one exchange request. On the single node
+/// (one shard) and on the Redis Cluster (16 shards, <c>FBTOKENS_TEST_REDIS_CLUSTER</c>).
 /// </summary>
 public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -17,6 +18,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
     private readonly List<IAsyncDisposable> _owned = [];
     private GraphTokenEmulator _emulator = null!;
     private readonly List<ServiceProvider> _providers = [];
+    private string _configuration = "";
 
     public Task InitializeAsync()
     {
@@ -38,12 +40,19 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
         {
             await owned.DisposeAsync();
         }
+
+        if (_configuration.Length > 0)
+        {
+            await TestRedisCluster.DeleteKeysAsync(_configuration, _prefix);
+        }
     }
 
-    [SkippableFact]
-    public async Task Three_instances_with_a_thousand_callers_each_send_exactly_one_exchange_and_all_get_the_new_token()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Three_instances_with_a_thousand_callers_each_send_exactly_one_exchange_and_all_get_the_new_token(bool cluster)
     {
-        var (key, oldValue, managers) = await SeedAsync(useLock: true);
+        var (key, oldValue, managers) = await SeedAsync(useLock: true, cluster);
 
         var tokens = await Task.WhenAll(managers.SelectMany(manager =>
             Enumerable.Range(0, CallersPerInstance).Select(_ => Task.Run(() => manager.GetTokenAsync(key).AsTask()))));
@@ -59,11 +68,13 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
         Assert.Equal(2, stored.Version);
     }
 
-    [SkippableFact]
-    public async Task Without_the_distributed_lock_each_instance_refreshes_on_its_own()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_the_distributed_lock_each_instance_refreshes_on_its_own(bool cluster)
     {
         // The control: proves the test above can fail, and that it is the Redis lock that makes it pass.
-        var (key, _, managers) = await SeedAsync(useLock: false);
+        var (key, _, managers) = await SeedAsync(useLock: false, cluster);
 
         await Task.WhenAll(managers.SelectMany(manager =>
             Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
@@ -81,9 +92,9 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
         Assert.True(_emulator.GetCallCount(GraphEndpoint.AccessToken) > 1);
     }
 
-    private async Task<(TokenKey Key, string OldValue, IGraphTokenManager[] Managers)> SeedAsync(bool useLock)
+    private async Task<(TokenKey Key, string OldValue, IGraphTokenManager[] Managers)> SeedAsync(bool useLock, bool cluster)
     {
-        var redis = await TestServers.RedisAsync();
+        var redis = _configuration = await TestRedisCluster.RedisAsync(cluster);
         var user = _emulator.CreateTestUser();
         var oldValue = _emulator.IssueUserToken(user.Id);
         var key = TokenKey.ForUser(user.Id);
@@ -100,6 +111,7 @@ public sealed class MultiInstanceRefreshTests(ITestOutputHelper output) : IAsync
                 .UseRedisTokenStore(redis, o =>
                 {
                     o.KeyPrefix = _prefix;
+                    o.ShardCount = cluster ? 16 : 1;
                     o.UseDistributedRefreshLock = useLock;
                 });
             _providers.Add(services.BuildServiceProvider());
