@@ -13,9 +13,11 @@ namespace FbTokens.Benchmarks;
 /// in-memory store, against the <see cref="GraphTokenEmulator"/> of <see cref="SweepBenchmarks"/> behind a handler that
 /// holds every batch request for <see cref="Latency"/>, standing for the network. Target: T/50 batch requests per
 /// interval in total whatever the instance count (checked after every iteration, printed at the end), and the round's time
-/// falling as instances share the requests.
+/// falling as instances share the requests. The baseline is what the same instances did before: each swept the whole store
+/// (<see cref="ITokenValidationSweep.SweepNowAsync"/>, which still does), so N instances sent N × T/50 requests.
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class SharedSweepBenchmarks
 {
     private const int InvalidEvery = 50;
@@ -30,6 +32,9 @@ public class SharedSweepBenchmarks
     private GraphTokenEmulator _emulator = null!;
     private LatencyHandlerCounter _counter = null!;
     private int _rounds;
+    private int _baselineRounds;
+    private int _roundRequests;
+    private int _baselineRequests;
     private int _requestsBefore;
 
     /// <summary>Tokens stored.</summary>
@@ -94,6 +99,14 @@ public class SharedSweepBenchmarks
         _requestsBefore = _counter.Requests;
     }
 
+    [Benchmark(Baseline = true, Description = "every instance sweeps the whole store (before)")]
+    public async Task<int> EachInstanceSweepsAll()
+    {
+        var results = await Task.WhenAll(_instances.Select(p => Task.Run(() => p.GetRequiredService<ITokenValidationSweep>().SweepNowAsync(CancellationToken.None)))).ConfigureAwait(false);
+        _baselineRounds++;
+        return results.Sum(r => r.Checked);
+    }
+
     [Benchmark(Description = "one interval's shared round")]
     public async Task<int> Round()
     {
@@ -103,10 +116,14 @@ public class SharedSweepBenchmarks
         return results.Sum(r => r.Checked);
     }
 
-    [IterationCleanup]
+    [IterationCleanup(Target = nameof(EachInstanceSweepsAll))]
+    public void CountBaseline() => _baselineRequests += _counter.Requests - _requestsBefore;
+
+    [IterationCleanup(Target = nameof(Round))]
     public void Check()
     {
         var requests = _counter.Requests - _requestsBefore;
+        _roundRequests += requests;
         var expected = (Tokens + 49) / 50;
         if (requests < expected || requests > expected + Instances - 1)
         {
@@ -119,7 +136,7 @@ public class SharedSweepBenchmarks
     public void Cleanup()
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// Shared sweep of {Tokens} tokens by {Instances} instance(s): {_counter.Requests / (double)Math.Max(1, _rounds):F1} batch requests per interval over {_rounds} rounds ({Latency.TotalMilliseconds} ms per request)."));
+            $"// Sweep of {Tokens} tokens by {Instances} instance(s), {Latency.TotalMilliseconds} ms per request: shared {_roundRequests / (double)Math.Max(1, _rounds):F1} batch requests per interval ({_rounds} rounds); each sweeping all {_baselineRequests / (double)Math.Max(1, _baselineRounds):F1} ({_baselineRounds} rounds)."));
         foreach (var instance in _instances)
         {
             instance.Dispose();
