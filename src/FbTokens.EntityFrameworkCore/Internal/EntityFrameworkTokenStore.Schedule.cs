@@ -85,6 +85,11 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
         await using var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Rows with no next check (stored before the schedule's migration, or written by an older version during a
+            // rolling upgrade) would never be claimed: each round (which starts with this call) makes them due at once.
+            await Unscheduled(lease.Tokens, appId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.NextCheckAtUnixMs, dueAt), cancellationToken).ConfigureAwait(false);
+
             // COUNT and MIN over one range of the (AppId, NextCheckAtUnixMs) index, as two plain aggregates (no GROUP BY
             // trick that a provider might not translate); the MIN reads the range's first entry.
             var due = Due(lease.Tokens.AsNoTracking(), appId, dueAt);
@@ -103,6 +108,12 @@ internal sealed partial class EntityFrameworkTokenStore<TContext> : ITokenSweepS
             throw Unavailable("count the due tokens of", AppName(appId), ex);
         }
     }
+
+    /// <summary>The rows of <paramref name="appId"/> (null: only rows without one) the sweep checks that have no next check.</summary>
+    private static IQueryable<StoredTokenEntity> Unscheduled(IQueryable<StoredTokenEntity> rows, string? appId) =>
+        appId is null
+            ? rows.Where(e => e.AppId == null && e.NextCheckAtUnixMs == null && e.Kind != TokenKind.App)
+            : rows.Where(e => e.AppId == appId && e.NextCheckAtUnixMs == null && e.Kind != TokenKind.App);
 
     /// <summary>The rows of <paramref name="appId"/> (null: only rows without one) due at <paramref name="due"/>.</summary>
     private static IQueryable<StoredTokenEntity> Due(IQueryable<StoredTokenEntity> rows, string? appId, long due) =>

@@ -116,6 +116,16 @@ internal static class RedisScripts
         return redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[2])
         """;
 
+    /// <summary>Sets the next check (ARGV[1], unix ms) of each member ARGV[i + 1] whose token hash KEYS[i + 1] still exists, in the
+    /// due set KEYS[1]: added when missing (a token written by a version without the schedule, after the one-time fill), so a
+    /// sweep that checked it schedules it from then on; a removed token is not added back. Every key shares one shard's slot.</summary>
+    public const string Schedule = """
+        for i = 2, #KEYS do
+          if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end
+        end
+        return 0
+        """;
+
     /// <summary>
     /// Claims due tokens of one due set: up to ARGV[3] members scored at or before ARGV[1] (the most overdue first) are
     /// moved to ARGV[2] (the lease) and returned with their score and their hash's v and d, flat after how many members were
@@ -145,6 +155,13 @@ internal static class RedisScripts
     /// <summary>Deletes a lock only if it still holds the caller's lease. KEYS: lock. ARGV: lease. Returns 1 when released.</summary>
     public const string ReleaseLock = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    /// <summary>Extends a lock only if it still holds the caller's lease. KEYS: lock. ARGV: lease, milliseconds. Returns 1 when
+    /// extended, 0 when the lease was lost.</summary>
+    public const string RenewLock = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
         """;
 }

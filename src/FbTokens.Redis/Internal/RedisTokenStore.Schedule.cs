@@ -172,7 +172,8 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         cancellationToken.ThrowIfCancellationRequested();
         var score = (double)nextCheckAt.ToUnixTimeMilliseconds();
 
-        // One ZADD XX per due set (XX: a key no longer stored, hence not in its set, is not added back), all pipelined.
+        // One script per due set, all pipelined: sets the next check of each key still stored, adding it when its due set
+        // lacks it (a token an older version wrote after the one-time fill), never adding back a removed one.
         var groups = keys.Where(key => key.Kind != TokenKind.App).GroupBy(key => _keys.Due(key), StringComparer.Ordinal).ToList();
         if (groups.Count == 0)
         {
@@ -182,10 +183,10 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         try
         {
             var db = await _connection.GetDatabaseAsync().ConfigureAwait(false);
-            await Task.WhenAll(groups.Select(group => db.SortedSetAddAsync(
-                group.Key,
-                [.. group.Select(key => new SortedSetEntry(key.ToString(), score))],
-                SortedSetWhen.Exists))).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(groups.Select(group => db.ScriptEvaluateAsync(
+                RedisScripts.Schedule,
+                [group.Key, .. group.Select(key => (RedisKey)_keys.Token(key))],
+                [score, .. group.Select(key => (RedisValue)key.ToString())]))).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -239,12 +240,15 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
             {
                 // One instance fills; the others go on with what the sets hold meanwhile and look again on their next call
                 // (the filler claims the rest once done, so nothing is skipped). A filler that dies is replaced after the lease.
-                if (!await db.StringSetAsync(_keys.DueIndexFilling, "1", DueFillLease, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false))
+                // The lease is the filler's own (renewed after every page, released only by it), so a long fill is never
+                // joined by a second instance, and a filler that finishes late never releases another's lease.
+                var lease = Guid.NewGuid().ToString("N");
+                if (!await db.StringSetAsync(_keys.DueIndexFilling, lease, DueFillLease, When.NotExists).WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                await FillDueIndexAsync(db, cancellationToken).ConfigureAwait(false);
+                await FillDueIndexAsync(db, lease, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -256,7 +260,7 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
     }
 
     /// <summary>Adds every stored token (not of kind App) to its due set unless there, then sets the marker. A page at a time, pipelined.</summary>
-    private async Task FillDueIndexAsync(IDatabase db, CancellationToken cancellationToken)
+    private async Task FillDueIndexAsync(IDatabase db, string lease, CancellationToken cancellationToken)
     {
         try
         {
@@ -275,6 +279,10 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
                 if (pending.Count == ListPageSize)
                 {
                     added += await CountAddedAsync(pending, cancellationToken).ConfigureAwait(false);
+                    await db.ScriptEvaluateAsync(
+                        RedisScripts.RenewLock,
+                        [_keys.DueIndexFilling],
+                        [lease, (long)DueFillLease.TotalMilliseconds]).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -286,7 +294,7 @@ internal sealed partial class RedisTokenStore : ITokenSweepSchedule
         {
             try
             {
-                await db.KeyDeleteAsync(_keys.DueIndexFilling).ConfigureAwait(false);
+                await db.ScriptEvaluateAsync(RedisScripts.ReleaseLock, [_keys.DueIndexFilling], [lease]).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsUnavailable(ex))
             {

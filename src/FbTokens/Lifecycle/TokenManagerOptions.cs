@@ -69,7 +69,7 @@ public sealed class TokenManagerOptions
     /// How long a chunk of tokens an instance claimed from a shared store stays its own (stores that keep the sweep's
     /// schedule, <see cref="ITokenSweepSchedule"/>): no other instance checks those tokens before the lease passes, and if
     /// the instance dies, or its batch request fails, they are due again when it does. Default 10 minutes; must be
-    /// positive and shorter than <see cref="SweepInterval"/>.
+    /// positive. At most half of <see cref="SweepInterval"/> is used, so a short interval needs no lease setting of its own.
     /// </summary>
     public TimeSpan SweepLeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -135,6 +135,34 @@ public abstract class SweepScheduleTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_round_makes_rows_without_a_next_check_due_at_once_so_that_unwritten_old_rows_are_swept_too()
+    {
+        var store = await StoreAsync();
+        var user = TokenKey.ForUser("1001");
+        var page = TokenKey.ForPage("3003");
+        var app = TokenKey.ForApp("2002");
+        var otherApp = TokenKey.ForUser("1002", "9009");
+        foreach (var key in new[] { user, page, app, otherApp })
+        {
+            await store.SetAsync(Token(key, T0), null);
+        }
+
+        await using (var context = Context())
+        {
+            // As the migration that adds the column leaves rows written by an older version (or an old instance writes them).
+            await context.StoredTokens.ExecuteUpdateAsync(s => s.SetProperty(e => e.NextCheckAtUnixMs, (long?)null));
+        }
+
+        var round = T0.AddDays(1);
+        Assert.Equal(new TokenSweepBacklog(2, round), await store.GetBacklogAsync(null, round));
+        var claimed = await store.ClaimDueAsync(null, round, round.AddMinutes(10), 10);
+
+        Assert.Equal([page.ToString(), user.ToString()], claimed.Select(t => t.Key.ToString()).Order(StringComparer.Ordinal));
+        Assert.Null((await RowAsync(app))!.NextCheckAtUnixMs);
+        Assert.Null((await RowAsync(otherApp))!.NextCheckAtUnixMs); // another app's round repairs its own rows
+    }
+
+    [SkippableFact]
     public async Task A_claim_takes_the_most_overdue_of_its_app_up_to_the_count_leases_them_and_returns_them_as_stored()
     {
         var store = await StoreAsync();

@@ -75,6 +75,31 @@ public sealed class RedisScheduleBackfillTests : IAsyncLifetime
         Assert.Equal(new TokenSweepBacklog(0, null), await NewStore(shardCount).GetBacklogAsync(null, T0.AddDays(1)));
     }
 
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public async Task Scheduling_a_checked_token_missing_from_its_due_set_adds_it_but_never_adds_back_a_removed_one(int shardCount)
+    {
+        // A token an older version wrote after the one-time fill has no due entry: a sweep over everything (SweepNowAsync)
+        // checks it, and scheduling it must put it in the schedule from then on.
+        var store = NewStore(shardCount);
+        var orphan = TokenKey.ForUser("1001");
+        var removed = TokenKey.ForUser("1002");
+        await store.SetAsync(new StoredToken { Key = orphan, Value = "EAABuser", UpdatedAt = T0 }, 0);
+        await store.SetAsync(new StoredToken { Key = removed, Value = "EAABuser", UpdatedAt = T0 }, 0);
+        await store.GetBacklogAsync(null, T0); // the one-time fill has run (marker set): it will not repair what follows
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_configuration);
+        var db = redis.GetDatabase();
+        await db.SortedSetRemoveAsync(store.Keys.Due(orphan), orphan.ToString());
+        await store.RemoveAsync(removed, null);
+        Assert.Equal(new TokenSweepBacklog(0, null), await store.GetBacklogAsync(null, T0.AddDays(1)));
+
+        await store.ScheduleAsync([orphan, removed], T0.AddHours(6));
+
+        Assert.Equal(new TokenSweepBacklog(1, T0.AddHours(6)), await store.GetBacklogAsync(null, T0.AddDays(1)));
+        Assert.Equal([orphan], (await store.ClaimDueAsync(null, T0.AddDays(1), T0.AddDays(2), 10)).Select(t => t.Key));
+    }
+
     [SkippableFact]
     public async Task While_another_instance_fills_the_schedule_an_instance_does_not_scan_too_and_fills_it_once_the_filler_is_gone()
     {

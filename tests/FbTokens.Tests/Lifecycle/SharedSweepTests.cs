@@ -115,6 +115,23 @@ public sealed class SharedSweepTests
     }
 
     [Fact]
+    public async Task With_an_interval_under_twice_the_lease_a_failed_chunk_is_leased_for_half_the_interval()
+    {
+        // A 5-minute interval with the default 10-minute lease starts (it did before leases existed), and a failed chunk
+        // comes back within the interval instead of after two of them.
+        var graph = new FakeBatchGraphHandler { FailRequest = 1 };
+        var interval = TimeSpan.FromMinutes(5);
+        await using var app = new SharedSweepInstances(1, graph, o => o.SweepInterval = interval);
+        await app.SeedUsersAsync(50);
+        var roundStart = app.Now;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => app.RoundAsync(roundStart));
+
+        Assert.Equal(new TokenSweepBacklog(1 * 50, roundStart + interval / 2), await app.Schedule.GetBacklogAsync(null, roundStart + interval / 2));
+        Assert.Equal(0, (await app.Schedule.GetBacklogAsync(null, roundStart + interval / 2 - TimeSpan.FromMilliseconds(1))).DueCount);
+    }
+
+    [Fact]
     public async Task A_round_anchored_ahead_of_the_clock_leases_from_its_start_and_ends()
     {
         var graph = new FakeBatchGraphHandler();

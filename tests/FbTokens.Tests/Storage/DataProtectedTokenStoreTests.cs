@@ -55,6 +55,32 @@ public sealed class DataProtectedTokenStoreTests
     }
 
     [Fact]
+    public async Task A_claimed_token_that_cannot_be_decrypted_is_left_out_and_does_not_hold_back_the_others()
+    {
+        var inner = new InMemoryTokenStore();
+        var t0 = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var store = new DataProtectedTokenStore(inner, new EphemeralDataProtectionProvider());
+
+        // Three written without protection (due first), two through it.
+        for (var i = 0; i < 3; i++)
+        {
+            await inner.SetAsync(new StoredToken { Key = TokenKey.ForUser("plain" + i), Value = Value, UpdatedAt = t0 }, 0);
+        }
+
+        await store.SetAsync(new StoredToken { Key = TokenKey.ForUser("p1"), Value = Value, UpdatedAt = t0.AddMinutes(1) }, 0);
+        await store.SetAsync(new StoredToken { Key = TokenKey.ForUser("p2"), Value = Value, UpdatedAt = t0.AddMinutes(1) }, 0);
+        var schedule = store.Schedule!;
+
+        var first = await schedule.ClaimDueAsync(null, t0.AddHours(1), t0.AddHours(2), maxCount: 3);
+        var second = await schedule.ClaimDueAsync(null, t0.AddHours(1), t0.AddHours(2), maxCount: 3);
+
+        // The first claim took the three unreadable ones (kept leased, left out) and then the two readable ones.
+        Assert.Equal(["User:p1", "User:p2"], first.Select(t => t.Key.ToString()).Order(StringComparer.Ordinal));
+        Assert.All(first, t => Assert.Equal(Value, t.Value));
+        Assert.Empty(second);
+    }
+
+    [Fact]
     public async Task Registration_decorates_the_chosen_store_and_compare_and_set_still_works()
     {
         await using var host = new LifecycleHost(

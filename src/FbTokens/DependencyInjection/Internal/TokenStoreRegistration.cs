@@ -186,7 +186,7 @@ internal static class TokenStoreRegistration
         {
             var provider = services.GetService<IDataProtectionProvider>()
                 ?? throw new InvalidOperationException("ProtectTokensWithDataProtection() needs ASP.NET Core Data Protection: call services.AddDataProtection().");
-            return new DataProtectedTokenStore(inner, provider);
+            return new DataProtectedTokenStore(inner, provider, services.GetService<Microsoft.Extensions.Logging.ILogger<DataProtectedTokenStore>>());
         }
     }
 }

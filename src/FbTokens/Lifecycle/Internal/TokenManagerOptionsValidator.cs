@@ -67,11 +67,11 @@ internal sealed class TokenManagerOptionsValidator(IEnumerable<OptionsConfigurat
             failures.Add(prefix + "SweepRetryAttempts must be between 0 and 10.");
         }
 
-        // Against the interval only when the interval itself is valid: one mistake, one message.
-        if (options.SweepLeaseDuration <= TimeSpan.Zero
-            || (options.SweepInterval >= TimeSpan.FromMinutes(1) && options.SweepLeaseDuration >= options.SweepInterval))
+        // Not against the interval: the sweep uses at most half of it (TokenSweeper), so that an interval of 10 minutes or
+        // less, valid before leases existed, still starts with the default lease.
+        if (options.SweepLeaseDuration <= TimeSpan.Zero)
         {
-            failures.Add(prefix + "SweepLeaseDuration must be positive and shorter than " + prefix + "SweepInterval.");
+            failures.Add(prefix + "SweepLeaseDuration must be positive.");
         }
 
         if (!(options.SweepUsageThreshold >= 1))

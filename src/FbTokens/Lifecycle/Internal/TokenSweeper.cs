@@ -203,7 +203,7 @@ internal sealed partial class TokenSweeper : ITokenValidationSweep, IDisposable
             // From the later of now and the round's start: a lease that ended by then would leave the claimed tokens due in
             // this very round (a clock that went back, a round anchored ahead of it), and the round would never end.
             var now = _timeProvider.GetUtcNow();
-            var leaseUntil = (now > dueBy ? now : dueBy) + _options.SweepLeaseDuration;
+            var leaseUntil = (now > dueBy ? now : dueBy) + Lease;
             var claimed = await schedule.ClaimDueAsync(owner, dueBy, leaseUntil, _options.SweepBatchSize - chunk.Count, cancellationToken).ConfigureAwait(false);
             if (claimed.Count == 0)
             {
@@ -232,6 +232,9 @@ internal sealed partial class TokenSweeper : ITokenValidationSweep, IDisposable
         return chunk;
     }
 
+    /// <summary>The lease a claim takes: <see cref="TokenManagerOptions.SweepLeaseDuration"/>, at most half the interval.</summary>
+    private TimeSpan Lease => _options.SweepLeaseDuration < _options.SweepInterval / 2 ? _options.SweepLeaseDuration : _options.SweepInterval / 2;
+
     private bool IsToCheck(StoredToken token) =>
         token.Key.Kind != TokenKind.App && token.Status != TokenStatus.Invalid && LifecycleRules.Owns(token.Key, _appId, _keyAppId);
 
@@ -250,7 +253,7 @@ internal sealed partial class TokenSweeper : ITokenValidationSweep, IDisposable
             }
         }
 
-        var lag = oldest is { } since ? _timeProvider.GetUtcNow() - since : TimeSpan.Zero;
+        var lag = oldest is { } since ? roundStart - since : TimeSpan.Zero;
         GraphTelemetry.SweepDue.Record(due);
         GraphTelemetry.SweepLag.Record(Math.Max(0, lag.TotalSeconds));
         RoundBacklog(_logger, due, oldest);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FbTokens.Internal;
 
@@ -10,17 +12,19 @@ namespace FbTokens.Internal;
 /// It does not implement <see cref="ITokenSweepSchedule"/> itself (it would claim a schedule the inner store may not
 /// keep): <see cref="Schedule"/> forwards the inner store's, when it has one (<see cref="TokenSweepSchedules.Of"/>).
 /// </summary>
-internal sealed class DataProtectedTokenStore : ITokenStore
+internal sealed partial class DataProtectedTokenStore : ITokenStore
 {
     public const string Purpose = "FbTokens.TokenStore.v1";
 
     private readonly ITokenStore _inner;
     private readonly IDataProtector _protector;
+    private readonly ILogger _logger;
 
-    public DataProtectedTokenStore(ITokenStore inner, IDataProtectionProvider provider)
+    public DataProtectedTokenStore(ITokenStore inner, IDataProtectionProvider provider, ILogger<DataProtectedTokenStore>? logger = null)
     {
         _inner = inner;
         _protector = provider.CreateProtector(Purpose);
+        _logger = logger ?? NullLogger<DataProtectedTokenStore>.Instance;
         Schedule = TokenSweepSchedules.Of(inner) is { } schedule ? new ProtectedSchedule(this, schedule) : null;
     }
 
@@ -63,19 +67,37 @@ internal sealed class DataProtectedTokenStore : ITokenStore
         }
     }
 
-    /// <summary>Forwards the inner store's schedule; claimed tokens come back decrypted, as <see cref="GetAsync"/> returns them.</summary>
+    /// <summary>
+    /// Forwards the inner store's schedule; claimed tokens come back decrypted, as <see cref="GetAsync"/> returns them. A
+    /// claimed token that cannot be decrypted is logged (key only) and left out, keeping its lease, so that it cannot stop
+    /// the round or hold back the tokens claimed with it; when a whole claim is unreadable, the next due tokens are claimed.
+    /// </summary>
     private sealed class ProtectedSchedule(DataProtectedTokenStore store, ITokenSweepSchedule inner) : ITokenSweepSchedule
     {
         public async ValueTask<IReadOnlyList<StoredToken>> ClaimDueAsync(string? appId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, int maxCount, CancellationToken cancellationToken = default)
         {
-            var claimed = await inner.ClaimDueAsync(appId, dueBy, leaseUntil, maxCount, cancellationToken).ConfigureAwait(false);
-            var plain = new StoredToken[claimed.Count];
-            for (var i = 0; i < plain.Length; i++)
+            while (true)
             {
-                plain[i] = store.Unprotect(claimed[i]);
-            }
+                // Ends: every claim leases what it took past dueBy, so the unreadable ones are not due again in this loop.
+                var claimed = await inner.ClaimDueAsync(appId, dueBy, leaseUntil, maxCount, cancellationToken).ConfigureAwait(false);
+                var plain = new List<StoredToken>(claimed.Count);
+                foreach (var token in claimed)
+                {
+                    try
+                    {
+                        plain.Add(store.Unprotect(token));
+                    }
+                    catch (CryptographicException ex)
+                    {
+                        UndecryptableTokenClaimed(store._logger, token.Key, ex);
+                    }
+                }
 
-            return plain;
+                if (plain.Count > 0 || claimed.Count == 0)
+                {
+                    return plain;
+                }
+            }
         }
 
         public ValueTask ScheduleAsync(IReadOnlyCollection<TokenKey> keys, DateTimeOffset nextCheckAt, CancellationToken cancellationToken = default) =>
@@ -98,4 +120,7 @@ internal sealed class DataProtectedTokenStore : ITokenStore
                 $"The stored token {token.Key} could not be decrypted: it was written without Data Protection, or with a key that is no longer in the key ring.", ex);
         }
     }
+
+    [LoggerMessage(2193, LogLevel.Warning, "The sweep claimed the stored token {Key}, which cannot be decrypted (written without Data Protection, or with a key no longer in the key ring): it is left out of the sweep until it is written again.")]
+    private static partial void UndecryptableTokenClaimed(ILogger logger, TokenKey key, Exception exception);
 }
