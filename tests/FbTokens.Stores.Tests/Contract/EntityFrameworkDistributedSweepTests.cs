@@ -34,31 +34,19 @@ public sealed class PostgresDistributedSweepTests(ITestOutputHelper output) : Di
 /// <summary>The distributed sweep on EF Core with SQLite (optimistic claims): three instances on one database file (WAL).</summary>
 public sealed class SqliteDistributedSweepTests(ITestOutputHelper output) : DistributedSweepContract(output)
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "fbtokens-sweep-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteTestDatabase _database = new("sweep");
 
-    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = _path, DefaultTimeout = 60 }.ToString();
-
-    protected override async Task PrepareAsync()
-    {
-        await using var context = new TestDbContext(new DbContextOptionsBuilder<TestDbContext>().UseSqlite(ConnectionString).Options);
-        await context.Database.EnsureCreatedAsync();
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    }
+    protected override Task PrepareAsync() => _database.CreateAsync();
 
     protected override void UseStore(IFbTokensBuilder builder)
     {
-        builder.Services.AddDbContext<TestDbContext>(o => o.UseSqlite(ConnectionString));
+        builder.Services.AddDbContext<TestDbContext>(o => o.UseSqlite(_database.ConnectionString));
         builder.UseEntityFrameworkCoreTokenStore<TestDbContext>();
     }
 
     protected override Task CleanUpAsync()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-
+        _database.Delete();
         return Task.CompletedTask;
     }
 }

@@ -59,37 +59,23 @@ public sealed class RedisStoreContractTests(ITestOutputHelper output) : TokenSto
 /// <summary>The contract on EF Core with SQLite, embedded: a fresh database file per test.</summary>
 public sealed class SqliteStoreContractTests(ITestOutputHelper output) : TokenStoreContract(output)
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "fbtokens-test-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteTestDatabase _database = new("test");
 
 #pragma warning disable EF1001 // FbTokens' own store, in a namespace EF Core's analyzer takes for its internals.
     protected override Type StoreType => typeof(EntityFrameworkTokenStore<TestDbContext>);
 #pragma warning restore EF1001
 
-    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = _path, DefaultTimeout = 60 }.ToString();
-
-    protected override async Task PrepareAsync()
-    {
-        await using var context = new TestDbContext(new DbContextOptionsBuilder<TestDbContext>().UseSqlite(ConnectionString).Options);
-        await context.Database.EnsureCreatedAsync();
-
-        // Readers do not block the writer; the writers queue on SQLite's busy timeout.
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    }
+    protected override Task PrepareAsync() => _database.CreateAsync();
 
     protected override void UseStore(IFbTokensBuilder builder)
     {
-        builder.Services.AddDbContext<TestDbContext>(o => o.UseSqlite(ConnectionString));
+        builder.Services.AddDbContext<TestDbContext>(o => o.UseSqlite(_database.ConnectionString));
         builder.UseEntityFrameworkCoreTokenStore<TestDbContext>();
     }
 
     protected override Task CleanUpAsync()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-
+        _database.Delete();
         return Task.CompletedTask;
     }
 }

@@ -271,29 +271,17 @@ public abstract class SweepScheduleTests : IAsyncLifetime
 /// <summary>The optimistic claim on SQLite (a database file per test, WAL, as the contract's).</summary>
 public sealed class SqliteSweepScheduleTests : SweepScheduleTests
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "fbtokens-sweep-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteTestDatabase _database = new("schedule");
 
     protected override bool Optimistic => true;
 
-    private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = _path, DefaultTimeout = 60 }.ToString();
+    protected override Task PrepareAsync() => _database.CreateAsync();
 
-    protected override async Task PrepareAsync()
-    {
-        await using var context = new TestDbContext(new DbContextOptionsBuilder<TestDbContext>().UseSqlite(ConnectionString).Options);
-        await context.Database.EnsureCreatedAsync();
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    }
-
-    protected override void UseDatabase(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
+    protected override void UseDatabase(DbContextOptionsBuilder options) => options.UseSqlite(_database.ConnectionString);
 
     protected override Task CleanUpAsync()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-
+        _database.Delete();
         return Task.CompletedTask;
     }
 }
@@ -312,28 +300,44 @@ public sealed class PostgresSkipLockedSweepScheduleTests : SweepScheduleTests
     protected override Task CleanUpAsync() => _database.DropAsync();
 }
 
-/// <summary>PostgreSQL's own claim, with another claim in flight (the test plays it on its own connection).</summary>
-public sealed class PostgresClaimTurnTests : IAsyncLifetime
+/// <summary>
+/// A PostgreSQL test with a database of its own, created by the test (<see cref="CreateDatabaseAsync"/>) and dropped with
+/// the services it built.
+/// </summary>
+public abstract class PostgresScratchTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2030, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
-    private readonly PostgresTestDatabase _database = new();
-    private ServiceProvider? _provider;
+    protected static readonly DateTimeOffset T0 = new(2030, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
     private bool _created;
+
+    private protected PostgresTestDatabase Database { get; } = new();
+
+    protected ServiceProvider? Provider { get; set; }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        if (_provider is not null)
+        if (Provider is not null)
         {
-            await _provider.DisposeAsync();
+            await Provider.DisposeAsync();
         }
 
         if (_created)
         {
-            await _database.DropAsync();
+            await Database.DropAsync();
         }
     }
+
+    protected async Task CreateDatabaseAsync()
+    {
+        await Database.CreateAsync();
+        _created = true;
+    }
+}
+
+/// <summary>PostgreSQL's own claim, with another claim in flight (the test plays it on its own connection).</summary>
+public sealed class PostgresClaimTurnTests : PostgresScratchTests
+{
 
     [SkippableFact]
     public async Task A_claim_that_meets_another_at_the_end_of_the_due_rows_waits_for_its_turn_instead_of_splitting_them()
@@ -348,7 +352,7 @@ public sealed class PostgresClaimTurnTests : IAsyncLifetime
         var lease = T0.AddMinutes(5).ToUnixTimeMilliseconds();
 
         // The other claim, half-way through: its turn taken, 20 of the 40 due rows locked so far.
-        await using var other = new NpgsqlConnection(_database.ConnectionString);
+        await using var other = new NpgsqlConnection(Database.ConnectionString);
         await other.OpenAsync();
         await using var transaction = await other.BeginTransactionAsync();
         await ExecuteAsync(other, "SELECT pg_advisory_xact_lock(hashtextextended(@turn, 0))", ("turn", EntityFrameworkTokenStore<TestDbContext>.ClaimTurnOf("\"FbTokens\"", null)));
@@ -381,7 +385,7 @@ public sealed class PostgresClaimTurnTests : IAsyncLifetime
         }
 
         // A writer (a refresh, a mark) in the middle of its transaction on the most overdue row.
-        await using var writer = new NpgsqlConnection(_database.ConnectionString);
+        await using var writer = new NpgsqlConnection(Database.ConnectionString);
         await writer.OpenAsync();
         await using var transaction = await writer.BeginTransactionAsync();
         await ExecuteAsync(writer, "UPDATE \"FbTokens\" SET \"Scopes\" = 'email' WHERE \"Key\" = 'User:92'");
@@ -394,15 +398,14 @@ public sealed class PostgresClaimTurnTests : IAsyncLifetime
 
     private async Task<(ITokenSweepSchedule Schedule, ITokenStore Store)> StoreAsync()
     {
-        await _database.CreateAsync();
-        _created = true;
-        var connectionString = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = "fbtokens-claimer" }.ToString();
-        _provider = StoreServices.Build(b =>
+        await CreateDatabaseAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { ApplicationName = "fbtokens-claimer" }.ToString();
+        Provider = StoreServices.Build(b =>
         {
             b.Services.AddDbContext<TestDbContext>(o => o.UseNpgsql(connectionString));
             b.UseEntityFrameworkCoreTokenStore<TestDbContext>();
         });
-        var store = _provider.GetRequiredService<ITokenStore>();
+        var store = Provider.GetRequiredService<ITokenStore>();
         return ((ITokenSweepSchedule)store, store);
     }
 
@@ -425,44 +428,24 @@ public sealed class PostgresClaimTurnTests : IAsyncLifetime
 }
 
 /// <summary>A host that maps the table to its own name and schema: PostgreSQL's claim takes both from the EF model.</summary>
-public sealed class PostgresMappedTableClaimTests : IAsyncLifetime
+public sealed class PostgresMappedTableClaimTests : PostgresScratchTests
 {
-    private static readonly DateTimeOffset T0 = new(2030, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
-    private readonly PostgresTestDatabase _database = new();
-    private ServiceProvider? _provider;
-    private bool _created;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_provider is not null)
-        {
-            await _provider.DisposeAsync();
-        }
-
-        if (_created)
-        {
-            await _database.DropAsync();
-        }
-    }
 
     [SkippableFact]
     public async Task Claims_schedules_and_backlogs_use_the_hosts_table_and_schema()
     {
-        await _database.CreateAsync();
-        _created = true;
-        await using (var context = new MappedDbContext(new DbContextOptionsBuilder<MappedDbContext>().UseNpgsql(_database.ConnectionString).Options))
+        await CreateDatabaseAsync();
+        await using (var context = new MappedDbContext(new DbContextOptionsBuilder<MappedDbContext>().UseNpgsql(Database.ConnectionString).Options))
         {
             await context.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>().CreateTablesAsync();
         }
 
-        _provider = StoreServices.Build(b =>
+        Provider = StoreServices.Build(b =>
         {
-            b.Services.AddDbContext<MappedDbContext>(o => o.UseNpgsql(_database.ConnectionString));
+            b.Services.AddDbContext<MappedDbContext>(o => o.UseNpgsql(Database.ConnectionString));
             b.UseEntityFrameworkCoreTokenStore<MappedDbContext>();
         });
-        var store = _provider.GetRequiredService<ITokenStore>();
+        var store = Provider.GetRequiredService<ITokenStore>();
         var schedule = (ITokenSweepSchedule)store;
         await store.SetAsync(new StoredToken { Key = TokenKey.ForUser("1001", "app-x"), Value = "EAABmapped", UpdatedAt = T0 }, 0);
 
@@ -470,7 +453,7 @@ public sealed class PostgresMappedTableClaimTests : IAsyncLifetime
         await schedule.ScheduleAsync([claimed.Key], T0.AddHours(1));
 
         Assert.Equal(new TokenSweepBacklog(1, T0.AddHours(1)), await schedule.GetBacklogAsync("app-x", T0.AddHours(1)));
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT \"NextCheckAtUnixMs\" FROM auth.tokens", connection);
         Assert.Equal(T0.AddHours(1).ToUnixTimeMilliseconds(), (long)(await command.ExecuteScalarAsync())!);
