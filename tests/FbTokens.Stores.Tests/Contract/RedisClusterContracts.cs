@@ -10,25 +10,15 @@ namespace FbTokens.Stores.Tests.Contract;
 /// </summary>
 public sealed class RedisClusterStoreContractTests(ITestOutputHelper output) : TokenStoreContract(output)
 {
-    private readonly string _prefix = "fbtokens-test-" + Guid.NewGuid().ToString("N");
-    private string _configuration = "";
+    private readonly RedisTestStore _redis = new(cluster: true, shardCount: 16, "test");
 
     protected override Type StoreType => typeof(RedisTokenStore);
 
-    protected override Task PrepareAsync()
-    {
-        _configuration = TestRedisCluster.Configuration;
-        return Task.CompletedTask;
-    }
+    protected override Task PrepareAsync() => _redis.PrepareAsync();
 
-    protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.UseRedisTokenStore(_configuration, o =>
-        {
-            o.KeyPrefix = _prefix;
-            o.ShardCount = 16;
-        });
+    protected override void UseStore(IFbTokensBuilder builder) => _redis.Use(builder);
 
-    protected override Task CleanUpAsync() => TestRedisCluster.DeleteKeysAsync(_configuration, _prefix);
+    protected override Task CleanUpAsync() => _redis.CleanUpAsync();
 }
 
 /// <summary>
@@ -37,19 +27,13 @@ public sealed class RedisClusterStoreContractTests(ITestOutputHelper output) : T
 /// </summary>
 public sealed class RedisShardedStoreContractTests(ITestOutputHelper output) : TokenStoreContract(output)
 {
-    private readonly string _prefix = "fbtokens-test-" + Guid.NewGuid().ToString("N");
-    private string _configuration = "";
+    private readonly RedisTestStore _redis = new(cluster: false, shardCount: 16, "test");
 
     protected override Type StoreType => typeof(RedisTokenStore);
 
-    protected override async Task PrepareAsync() => _configuration = await TestServers.RedisAsync();
+    protected override Task PrepareAsync() => _redis.PrepareAsync();
 
-    protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.UseRedisTokenStore(_configuration, o =>
-        {
-            o.KeyPrefix = _prefix;
-            o.ShardCount = 16;
-        });
+    protected override void UseStore(IFbTokensBuilder builder) => _redis.Use(builder);
 
-    protected override Task CleanUpAsync() => TestRedisCluster.DeleteKeysAsync(_configuration, _prefix);
+    protected override Task CleanUpAsync() => _redis.CleanUpAsync();
 }

@@ -6,35 +6,23 @@ namespace FbTokens.Stores.Tests.Contract;
 /// <summary>The distributed sweep on the single Redis node (one shard, the default layout): each instance its own connection.</summary>
 public sealed class RedisDistributedSweepTests(ITestOutputHelper output) : DistributedSweepContract(output)
 {
-    private readonly string _prefix = "fbtokens-sweep-" + Guid.NewGuid().ToString("N");
-    private string _configuration = "";
+    private readonly RedisTestStore _redis = new(cluster: false, shardCount: 1, "sweep");
 
-    protected override async Task PrepareAsync() => _configuration = await TestServers.RedisAsync();
+    protected override Task PrepareAsync() => _redis.PrepareAsync();
 
-    protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.UseRedisTokenStore(_configuration, o => o.KeyPrefix = _prefix);
+    protected override void UseStore(IFbTokensBuilder builder) => _redis.Use(builder);
 
-    protected override Task CleanUpAsync() => TestRedisCluster.DeleteKeysAsync(_configuration, _prefix);
+    protected override Task CleanUpAsync() => _redis.CleanUpAsync();
 }
 
 /// <summary>The distributed sweep on the three-master Redis Cluster (<c>FBTOKENS_TEST_REDIS_CLUSTER</c>), 16 shards.</summary>
 public sealed class RedisClusterDistributedSweepTests(ITestOutputHelper output) : DistributedSweepContract(output)
 {
-    private readonly string _prefix = "fbtokens-sweep-" + Guid.NewGuid().ToString("N");
-    private string _configuration = "";
+    private readonly RedisTestStore _redis = new(cluster: true, shardCount: 16, "sweep");
 
-    protected override Task PrepareAsync()
-    {
-        _configuration = TestRedisCluster.Configuration;
-        return Task.CompletedTask;
-    }
+    protected override Task PrepareAsync() => _redis.PrepareAsync();
 
-    protected override void UseStore(IFbTokensBuilder builder) =>
-        builder.UseRedisTokenStore(_configuration, o =>
-        {
-            o.KeyPrefix = _prefix;
-            o.ShardCount = 16;
-        });
+    protected override void UseStore(IFbTokensBuilder builder) => _redis.Use(builder);
 
-    protected override Task CleanUpAsync() => TestRedisCluster.DeleteKeysAsync(_configuration, _prefix);
+    protected override Task CleanUpAsync() => _redis.CleanUpAsync();
 }
