@@ -64,23 +64,11 @@ public class SharedSweepBenchmarks
 
         for (var i = 0; i < Tokens; i++)
         {
-            var user = _emulator.CreateTestUser();
-            var value = _emulator.IssueUserToken(user.Id);
-            var issued = _emulator.FindToken(value)!;
-            var stored = _store.SetAsync(new StoredToken
-            {
-                Key = TokenKey.ForUser(user.Id),
-                Value = value,
-                ExpiresAt = issued.ExpiresAt,
-                DataAccessExpiresAt = issued.DataAccessExpiresAt,
-                Scopes = issued.Scopes,
-                IssuedAt = issued.IssuedAt,
-                UpdatedAt = issued.IssuedAt,
-            }, expectedVersion: 0).AsTask().GetAwaiter().GetResult();
+            var invalid = i % InvalidEvery == InvalidEvery - 1;
+            var stored = SweepBenchmarks.StoreUserToken(_emulator, _store, invalid);
             _keys.Add(stored.Key);
-            if (i % InvalidEvery == InvalidEvery - 1)
+            if (invalid)
             {
-                _emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.PasswordChanged);
                 _invalid.Add(stored);
             }
         }

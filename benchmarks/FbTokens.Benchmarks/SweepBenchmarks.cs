@@ -71,6 +71,33 @@ public class SweepBenchmarks
     [Benchmark(Description = "sweep 10,000 tokens")]
     public async Task<int> Sweep10000() => (_last = await _setups[10_000].SweepAsync().ConfigureAwait(false)).Checked;
 
+    /// <summary>
+    /// Stores the long-lived token the emulator issues to a new test user, as the manager keeps it; invalidated at the
+    /// emulator (password changed) when <paramref name="invalidate"/> is set, so that the sweep finds it invalid.
+    /// </summary>
+    internal static StoredToken StoreUserToken(GraphTokenEmulator emulator, ITokenStore store, bool invalidate)
+    {
+        var user = emulator.CreateTestUser();
+        var value = emulator.IssueUserToken(user.Id);
+        var issued = emulator.FindToken(value)!;
+        var stored = store.SetAsync(new StoredToken
+        {
+            Key = TokenKey.ForUser(user.Id),
+            Value = value,
+            ExpiresAt = issued.ExpiresAt,
+            DataAccessExpiresAt = issued.DataAccessExpiresAt,
+            Scopes = issued.Scopes,
+            IssuedAt = issued.IssuedAt,
+            UpdatedAt = issued.IssuedAt,
+        }, expectedVersion: 0).AsTask().GetAwaiter().GetResult();
+        if (invalidate)
+        {
+            emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.PasswordChanged);
+        }
+
+        return stored;
+    }
+
     private sealed class SweepSetup : IDisposable
     {
         private readonly ServiceProvider _services;
@@ -99,22 +126,10 @@ public class SweepBenchmarks
             var setup = new SweepSetup(emulator, services.BuildServiceProvider());
             for (var i = 0; i < count; i++)
             {
-                var user = emulator.CreateTestUser();
-                var value = emulator.IssueUserToken(user.Id);
-                var issued = emulator.FindToken(value)!;
-                var stored = setup._store.SetAsync(new StoredToken
+                var invalid = i % InvalidEvery == InvalidEvery - 1;
+                var stored = StoreUserToken(emulator, setup._store, invalid);
+                if (invalid)
                 {
-                    Key = TokenKey.ForUser(user.Id),
-                    Value = value,
-                    ExpiresAt = issued.ExpiresAt,
-                    DataAccessExpiresAt = issued.DataAccessExpiresAt,
-                    Scopes = issued.Scopes,
-                    IssuedAt = issued.IssuedAt,
-                    UpdatedAt = issued.IssuedAt,
-                }, expectedVersion: 0).AsTask().GetAwaiter().GetResult();
-                if (i % InvalidEvery == InvalidEvery - 1)
-                {
-                    emulator.InvalidateUserTokens(user.Id, TokenInvalidationReason.PasswordChanged);
                     setup._invalid.Add(stored);
                 }
             }
