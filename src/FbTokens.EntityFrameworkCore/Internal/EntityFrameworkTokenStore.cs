@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace FbTokens.EntityFrameworkCore.Internal;
 
 /// <summary>
-/// (About 360 lines: the five store operations, each with its own SQL shape and error handling, share one context lease;
+/// (About 375 lines, kept whole: the five store operations, each with its own SQL shape and error handling, share one context lease;
 /// row mapping and error classification live in StoredTokenRows and StoreErrors, the sweep schedule in
 /// EntityFrameworkTokenStore.Schedule.cs.)
 /// <see cref="ITokenStore"/> on the host's <typeparamref name="TContext"/>. A context per operation (from
