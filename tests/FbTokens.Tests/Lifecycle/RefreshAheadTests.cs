@@ -121,19 +121,21 @@ public sealed class RefreshAheadTests
 
             // Polly's pipeline, on disposal, polls once a second of the host's clock (this fake one) for executions still
             // pending, for up to 30 seconds: move the clock while it does. The refresh must be cancelled by then, not
-            // abandoned when Polly gives up.
+            // abandoned when Polly gives up. Each step gives disposal 20 real milliseconds to get on: with a bare
+            // Task.Yield a loaded machine ran the steps ahead of disposal's real work (a flaky 31 s).
             var disposing = host.DisposeAsync().AsTask();
             var waited = TimeSpan.Zero;
             for (var i = 0; i < 10_000 && !disposing.IsCompleted; i++)
             {
                 host.Time.Advance(TimeSpan.FromMilliseconds(100));
                 waited += TimeSpan.FromMilliseconds(100);
-                await Task.Yield();
+                await Task.WhenAny(disposing, Task.Delay(20));
             }
 
             await disposing.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
 
-            // Cancelled before the pipeline is disposed, so shutdown does not sit out Polly's 30-second wait.
+            // Cancelled before the pipeline is disposed, so shutdown does not sit out Polly's 30-second wait (it needs
+            // about one of its one-second polls).
             Assert.True(waited < TimeSpan.FromSeconds(5), $"disposal waited {waited} of the host's clock");
             await idle.WaitAsync(TimeSpan.FromMinutes(1), TimeProvider.System);
             Assert.True(graph.Cancelled);
